@@ -1,0 +1,19 @@
+// Shared vitest settings: read workspace libs from source (custom export condition) and
+// write a JSON report per project so `npm test` can print one pass/fail summary line.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { UserConfig } from 'vitest/config';
+
+const workspaceRoot = fileURLToPath(new URL('.', import.meta.url));
+
+export function vitestConfig(projectName: string, overrides: UserConfig['test'] = {}): UserConfig {
+  return {
+    resolve: { conditions: ['@stableip/source'] },
+    ssr: { resolve: { conditions: ['@stableip/source'] } },
+    test: {
+      include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
+      reporters: ['default', ['json', { outputFile: resolve(workspaceRoot, 'reports/vitest', `${projectName}.json`) }]],
+      ...overrides,
+    },
+  };
+}
