@@ -15,3 +15,30 @@ export {
   parseCIDR,
   cidrContains,
 } from './ip/ip';
+
+// ---- Range generation and allocation engine (ip/range, allocation/) ----
+export {
+  type CandidateResult,
+  type RangeSizeResult,
+  candidateAt,
+  rangeSize,
+  rangeContains,
+  subnetContains,
+  validateRangeFields,
+  formatAddressName,
+} from './ip/range';
+export {
+  type AllocationSource,
+  type AllocationErrorCode,
+  type AllocationError,
+  type Allocation,
+  type AllocationResult,
+  type AllocationRequest,
+  type PoolAllocatorOptions,
+  type PoolCapacity,
+  allocationErrors,
+  PoolAllocator,
+  UpstreamScanAllocator,
+  type UpstreamScanOptions,
+  SCAN_ABORTED,
+} from './allocation';

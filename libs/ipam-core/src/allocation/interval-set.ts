@@ -1,0 +1,102 @@
+// A set of 128-bit values stored as maximal runs of consecutive values ([first, last] with no two
+// runs touching), kept in a balanced ordered map keyed by `first`. Every operation is O(log r) for
+// r runs, so "first value not in the set at or after x" — the heart of sequential allocation and of
+// exhaustion detection — costs one tree lookup however many addresses are taken.
+import { OrderedMap } from '@js-sdsl/ordered-map';
+
+const compareBigInt = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export interface Run {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+export class ValueIntervalSet {
+  /** run start → run end (inclusive). */
+  private readonly runs = new OrderedMap<bigint, bigint>([], compareBigInt);
+  private total = 0n;
+
+  /** Number of values in the set. */
+  get size(): bigint {
+    return this.total;
+  }
+
+  /** Number of maximal runs (for tests and diagnostics). */
+  get runCount(): number {
+    return this.runs.size();
+  }
+
+  /** The run containing `value`, if any. */
+  private runAt(value: bigint): Run | undefined {
+    const it = this.runs.reverseLowerBound(value);
+    if (!it.isAccessible()) return undefined;
+    const [first, last] = it.pointer;
+    return last >= value ? { first, last } : undefined;
+  }
+
+  has(value: bigint): boolean {
+    return this.runAt(value) !== undefined;
+  }
+
+  /** The smallest value >= `value` that is not in the set (may exceed any address: callers bound it). */
+  firstAbsentFrom(value: bigint): bigint {
+    const run = this.runAt(value);
+    return run ? run.last + 1n : value;
+  }
+
+  /** Adds `value`; returns false when it was already present. */
+  add(value: bigint): boolean {
+    if (this.has(value)) return false;
+    const before = this.runAt(value - 1n);
+    const afterLast = this.runs.getElementByKey(value + 1n);
+    if (before && afterLast !== undefined) {
+      this.runs.eraseElementByKey(value + 1n);
+      this.runs.setElement(before.first, afterLast);
+    } else if (before) {
+      this.runs.setElement(before.first, value);
+    } else if (afterLast !== undefined) {
+      this.runs.eraseElementByKey(value + 1n);
+      this.runs.setElement(value, afterLast);
+    } else {
+      this.runs.setElement(value, value);
+    }
+    this.total += 1n;
+    return true;
+  }
+
+  /** Removes `value`; returns false when it was not present. */
+  delete(value: bigint): boolean {
+    const run = this.runAt(value);
+    if (!run) return false;
+    if (run.first === value) {
+      this.runs.eraseElementByKey(value);
+      if (run.last > value) this.runs.setElement(value + 1n, run.last);
+    } else {
+      this.runs.setElement(run.first, value - 1n);
+      if (run.last > value) this.runs.setElement(value + 1n, run.last);
+    }
+    this.total -= 1n;
+    return true;
+  }
+
+  /** How many values of [first, last] are in the set; O(log r + runs overlapping the window). */
+  countWithin(first: bigint, last: bigint): bigint {
+    if (first > last) return 0n;
+    let count = 0n;
+    let it = this.runs.reverseLowerBound(first);
+    if (!it.isAccessible()) it = this.runs.begin();
+    for (; it.isAccessible(); it = it.next()) {
+      const [runFirst, runLast] = it.pointer;
+      if (runFirst > last) break;
+      const lo = runFirst > first ? runFirst : first;
+      const hi = runLast < last ? runLast : last;
+      if (lo <= hi) count += hi - lo + 1n;
+    }
+    return count;
+  }
+
+  /** Runs in ascending order. */
+  *[Symbol.iterator](): IterableIterator<Run> {
+    for (const [first, last] of this.runs) yield { first, last };
+  }
+}
