@@ -93,3 +93,17 @@ export {
   type NamingError,
   type NamingErrorCode,
 } from './naming';
+
+// ---- Planner: the fixed point of the IPAM and CAPM3 controllers over a snapshot (planner/) ----
+export {
+  plan,
+  type PlanSnapshot,
+  type PlanOptions,
+  type PlanResult,
+  type PlanRow,
+  type PlanWarning,
+  type PlanWarningCode,
+  type PlannedDeletion,
+  type ObjectKey,
+  type AllocationSourceName,
+} from './planner';

@@ -1,0 +1,12 @@
+export { plan } from './plan';
+export type {
+  PlanSnapshot,
+  PlanOptions,
+  PlanResult,
+  PlanRow,
+  PlanWarning,
+  PlanWarningCode,
+  PlannedDeletion,
+  ObjectKey,
+  AllocationSourceName,
+} from './types';
