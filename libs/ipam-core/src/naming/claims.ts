@@ -34,7 +34,10 @@ export function bmhNameFromMetal3Machine(metal3Machine: Pick<Metal3Machine, 'met
   const parts = String(key).split('/');
   const name = parts.length === 1 ? parts[0] : parts.length === 2 ? parts[1] : undefined;
   if (name === undefined) {
-    return { ok: false, error: namingError('InvalidHostAnnotation', `unexpected key format: ${goQuote(String(key))}`) };
+    return {
+      ok: false,
+      error: namingError('InvalidHostAnnotation', `unexpected key format: ${goQuote(String(key))}`),
+    };
   }
   if (name === '') {
     return { ok: false, error: namingError('InvalidHostAnnotation', 'resource name may not be empty') };
@@ -164,17 +167,33 @@ export function desiredIPClaimsForMetal3Data(input: DesiredClaimsInput): Desired
   const dataName = metal3Data.metadata.name ?? '';
   const namespace = metal3Data.metadata.namespace ?? 'default';
   const dataLabels = { ...(metal3Data.metadata.labels ?? {}) };
-  const result: DesiredClaims = { ipClaims: [], ipAddressClaims: [], decisions: [], metal3DataLabels: dataLabels };
+  const result: DesiredClaims = {
+    ipClaims: [],
+    ipAddressClaims: [],
+    decisions: [],
+    metal3DataLabels: dataLabels,
+  };
 
   for (const pool of collected.pools.values()) {
     if (isMetal3PoolReference(pool)) {
       const lookupNames = candidateClaimNames({ metal3DataName: dataName, bmhName, poolName: pool.name });
       const existingName = lookupNames.find((name) => input.existingIPClaimNames?.has(name));
       if (existingName !== undefined) {
-        result.decisions.push({ pool, claimKind: 'IPClaim', name: existingName, lookupNames, existing: true });
+        result.decisions.push({
+          pool,
+          claimKind: 'IPClaim',
+          name: existingName,
+          lookupNames,
+          existing: true,
+        });
         continue;
       }
-      const name = ipClaimName({ metal3DataName: dataName, bmhName, poolName: pool.name, bmhNameBasedPreallocation });
+      const name = ipClaimName({
+        metal3DataName: dataName,
+        bmhName,
+        poolName: pool.name,
+        bmhNameBasedPreallocation,
+      });
       if (name === undefined) continue; // unreachable: the host is known here
       if (bmhNameBasedPreallocation) {
         // Upstream writes both keys into the Metal3Data's labels and hands that map to the claim.
@@ -196,7 +215,12 @@ export function desiredIPClaimsForMetal3Data(input: DesiredClaimsInput): Desired
       });
       result.decisions.push({ pool, claimKind: 'IPClaim', name, lookupNames, existing: false });
     } else {
-      if (dataName === '') return { ok: false, waiting: false, error: namingError('EmptyMetal3DataName', 'Metal3Data name is empty') };
+      if (dataName === '')
+        return {
+          ok: false,
+          waiting: false,
+          error: namingError('EmptyMetal3DataName', 'Metal3Data name is empty'),
+        };
       const name = ipAddressClaimName(dataName, pool.name);
       const lookupNames = [name];
       if (input.existingIPAddressClaimNames?.has(name)) {

@@ -50,7 +50,10 @@ class PoolCollector {
       return undefined;
     }
     if (existing.apiGroup !== ref.apiGroup || existing.kind !== ref.kind) {
-      return namingError('ConflictingPoolReferences', 'multiple references with the same name but different resource types');
+      return namingError(
+        'ConflictingPoolReferences',
+        'multiple references with the same name but different resource types',
+      );
     }
     return undefined;
   }
@@ -64,7 +67,10 @@ class PoolCollector {
     return this.addRef(ref.name, ref.apiGroup, ref.kind);
   }
 
-  addFromAnnotation(source: FromPoolAnnotation | undefined, objects: AnnotationSources): NamingError | undefined {
+  addFromAnnotation(
+    source: FromPoolAnnotation | undefined,
+    objects: AnnotationSources,
+  ): NamingError | undefined {
     if (!source) return undefined;
     if (!objects.machine && !objects.metal3Machine && !objects.bareMetalHost) return undefined;
     const value = annotationValue(source.object, source.annotation, objects);
@@ -87,15 +93,24 @@ export function annotationValue(
 ): string | NamingError {
   const source =
     object.toLowerCase() === 'metal3machine'
-      ? { present: objects.metal3Machine !== undefined, annotations: objects.metal3Machine?.metadata.annotations }
+      ? {
+          present: objects.metal3Machine !== undefined,
+          annotations: objects.metal3Machine?.metadata.annotations,
+        }
       : object.toLowerCase() === 'machine'
         ? { present: objects.machine !== undefined, annotations: objects.machine?.metadata.annotations }
         : object.toLowerCase() === 'baremetalhost'
-          ? { present: objects.bareMetalHost !== undefined, annotations: objects.bareMetalHost?.metadata.annotations }
+          ? {
+              present: objects.bareMetalHost !== undefined,
+              annotations: objects.bareMetalHost?.metadata.annotations,
+            }
           : undefined;
   if (!source) return namingError('UnknownObjectType', 'unknown object type');
   if (!source.present) {
-    return namingError('PoolAnnotationObjectMissing', `${object} is nil but referenced in annotation ${annotation}`);
+    return namingError(
+      'PoolAnnotationObjectMissing',
+      `${object} is nil but referenced in annotation ${annotation}`,
+    );
   }
   return source.annotations?.[annotation] ?? '';
 }
@@ -107,7 +122,10 @@ export function annotationValue(
  * fromPoolAnnotation does not stop fromPoolRef / ipAddressFromIPPool / fromIPPool on the same
  * entry from being collected too. On error, the pools collected so far are returned with it.
  */
-export function referencedPools(template: Metal3DataTemplate, objects: AnnotationSources = {}): ReferencedPoolsResult {
+export function referencedPools(
+  template: Metal3DataTemplate,
+  objects: AnnotationSources = {},
+): ReferencedPoolsResult {
   const collector = new PoolCollector();
   const steps: Array<() => NamingError | undefined> = [];
   const metaData = template.spec?.metaData;
@@ -118,7 +136,8 @@ export function referencedPools(template: Metal3DataTemplate, objects: Annotatio
       metaData.gatewaysFromPool,
       metaData.dnsServersFromPool,
     ]) {
-      for (const pool of section ?? []) steps.push(() => collector.addRef(pool.name ?? '', pool.apiGroup, pool.kind));
+      for (const pool of section ?? [])
+        steps.push(() => collector.addRef(pool.name ?? '', pool.apiGroup, pool.kind));
     }
   }
   const networkData = template.spec?.networkData;
@@ -127,10 +146,13 @@ export function referencedPools(template: Metal3DataTemplate, objects: Annotatio
     const routeSteps = (route: NetworkRoute, withAnnotation: boolean): void => {
       steps.push(() => {
         const gateway = route.gateway ?? {};
-        const error = withAnnotation ? collector.addFromAnnotation(gateway.fromPoolAnnotation, objects) : undefined;
+        const error = withAnnotation
+          ? collector.addFromAnnotation(gateway.fromPoolAnnotation, objects)
+          : undefined;
         if (error) return error;
         if (gateway.fromPoolRef?.name) return collector.addPoolRef(gateway.fromPoolRef);
-        if (gateway.fromIPPool !== undefined && gateway.fromIPPool !== null) return collector.addName(gateway.fromIPPool);
+        if (gateway.fromIPPool !== undefined && gateway.fromIPPool !== null)
+          return collector.addName(gateway.fromIPPool);
         return undefined;
       });
       steps.push(() => collector.addName(route.services?.dnsFromIPPool));
@@ -144,7 +166,11 @@ export function referencedPools(template: Metal3DataTemplate, objects: Annotatio
       });
       for (const route of network.routes ?? []) routeSteps(route, true);
     }
-    for (const network of [...(networks.ipv4DHCP ?? []), ...(networks.ipv6DHCP ?? []), ...(networks.ipv6SLAAC ?? [])]) {
+    for (const network of [
+      ...(networks.ipv4DHCP ?? []),
+      ...(networks.ipv6DHCP ?? []),
+      ...(networks.ipv6SLAAC ?? []),
+    ]) {
       for (const route of network.routes ?? []) routeSteps(route, false);
     }
     steps.push(() => collector.addName(networkData.services?.dnsFromIPPool));

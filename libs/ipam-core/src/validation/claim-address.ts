@@ -1,7 +1,12 @@
 // IPClaim and IPAddress admission, as ip-address-manager's ipclaim_webhook.go and
 // ipaddress_webhook.go do it. References are compared field by field (name, then namespace, then
 // kind) and the first difference is reported with the whole new reference as the value.
-import { IP_ADDRESS_ANNOTATION, type IPClaim, type Metal3IPAddress, type ObjectReference } from '../api/types';
+import {
+  IP_ADDRESS_ANNOTATION,
+  type IPClaim,
+  type Metal3IPAddress,
+  type ObjectReference,
+} from '../api/types';
 import { isIP } from '../ip/ip';
 import { type FieldError, invalid } from './field-error';
 import { type ValidationResult, rejectOrAllow } from './result';
@@ -44,13 +49,21 @@ function referenceChanged(oldRef: ObjectReference | undefined, newRef: ObjectRef
 function requestedIPErrors(annotations: Record<string, string> | undefined): FieldError[] {
   const requested = annotations?.[IP_ADDRESS_ANNOTATION];
   if (requested === undefined || requested === null || requested === '' || isIP(String(requested))) return [];
-  return [invalid(`metadata.annotations.${IP_ADDRESS_ANNOTATION}`, requested, 'quoted', CLAIM_ADDRESS_DETAILS.notAnIP)];
+  return [
+    invalid(
+      `metadata.annotations.${IP_ADDRESS_ANNOTATION}`,
+      requested,
+      'quoted',
+      CLAIM_ADDRESS_DETAILS.notAnIP,
+    ),
+  ];
 }
 
 export function validateIPClaimCreate(claim: IPClaim): ValidationResult {
   const errors: FieldError[] = [];
   const poolName = claim.spec?.pool?.name ?? '';
-  if (poolName === '') errors.push(invalid('spec.pool.name', poolName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
+  if (poolName === '')
+    errors.push(invalid('spec.pool.name', poolName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
   errors.push(...requestedIPErrors(claim.metadata?.annotations));
   return rejectOrAllow('IPClaim', claim.metadata?.name, errors);
 }
@@ -68,9 +81,11 @@ export function validateIPClaimUpdate(oldClaim: IPClaim, newClaim: IPClaim): Val
 export function validateIPAddressCreate(address: Metal3IPAddress): ValidationResult {
   const errors: FieldError[] = [];
   const poolName = address.spec?.pool?.name ?? '';
-  if (poolName === '') errors.push(invalid('spec.pool.name', poolName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
+  if (poolName === '')
+    errors.push(invalid('spec.pool.name', poolName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
   const claimName = address.spec?.claim?.name ?? '';
-  if (claimName === '') errors.push(invalid('spec.claim.name', claimName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
+  if (claimName === '')
+    errors.push(invalid('spec.claim.name', claimName, 'quoted', CLAIM_ADDRESS_DETAILS.empty));
   const ip = address.spec?.address ?? '';
   if (ip === '') {
     errors.push(invalid('spec.address', ip, 'json', CLAIM_ADDRESS_DETAILS.empty));
@@ -81,7 +96,10 @@ export function validateIPAddressCreate(address: Metal3IPAddress): ValidationRes
   return rejectOrAllow('IPAddress', address.metadata?.name, errors);
 }
 
-export function validateIPAddressUpdate(oldAddress: Metal3IPAddress, newAddress: Metal3IPAddress): ValidationResult {
+export function validateIPAddressUpdate(
+  oldAddress: Metal3IPAddress,
+  newAddress: Metal3IPAddress,
+): ValidationResult {
   const errors: FieldError[] = [];
   const newIP = newAddress.spec?.address ?? '';
   if (newIP !== (oldAddress.spec?.address ?? '')) {

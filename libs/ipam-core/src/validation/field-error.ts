@@ -21,7 +21,12 @@ export interface FieldError {
   detail: string;
 }
 
-export function invalid(field: string, value: unknown, rendering: ValueRendering, detail: string): FieldError {
+export function invalid(
+  field: string,
+  value: unknown,
+  rendering: ValueRendering,
+  detail: string,
+): FieldError {
   return { type: 'FieldValueInvalid', field, value, rendering, detail };
 }
 

@@ -1,6 +1,12 @@
 // Admission for the ipam.metal3.io kinds, dispatched on apiVersion group and kind. Objects that no
 // ip-address-manager webhook covers (other groups or kinds) are allowed, as the API server would.
-import { IPAM_METAL3_GROUP, type IPClaim, type IPPool, type KubeObject, type Metal3IPAddress } from '../api/types';
+import {
+  IPAM_METAL3_GROUP,
+  type IPClaim,
+  type IPPool,
+  type KubeObject,
+  type Metal3IPAddress,
+} from '../api/types';
 import {
   validateIPAddressCreate,
   validateIPAddressUpdate,
@@ -40,7 +46,9 @@ export function validateUpdate(oldObj: KubeObject, newObj: KubeObject): Validati
   const kind = validatedKindOf(newObj);
   if (kind === undefined) return ALLOWED;
   if (validatedKindOf(oldObj) !== kind) {
-    return badRequest(`expected the existing object to be a ${kind}.${IPAM_METAL3_GROUP} but got a ${oldObj.kind}`);
+    return badRequest(
+      `expected the existing object to be a ${kind}.${IPAM_METAL3_GROUP} but got a ${oldObj.kind}`,
+    );
   }
   switch (kind) {
     case 'IPPool':
@@ -57,7 +65,13 @@ export function defaultObject<T extends KubeObject>(obj: T): T {
   return validatedKindOf(obj) === 'IPPool' ? (defaultIPPool(obj as unknown as IPPool) as unknown as T) : obj;
 }
 
-export { validateIPPoolCreate, validateIPPoolUpdate, defaultIPPool, isAddressInPoolBounds, IPPOOL_DETAILS } from './ippool';
+export {
+  validateIPPoolCreate,
+  validateIPPoolUpdate,
+  defaultIPPool,
+  isAddressInPoolBounds,
+  IPPOOL_DETAILS,
+} from './ippool';
 export {
   validateIPClaimCreate,
   validateIPClaimUpdate,

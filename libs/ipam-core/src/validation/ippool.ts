@@ -36,7 +36,10 @@ function sortedEntries(record: Record<string, unknown> | null | undefined): Arra
 }
 
 /** True when at least one range admits the address (isAddressInBounds, netip ordering). */
-export function isAddressInPoolBounds(pools: readonly PoolRange[] | null | undefined, address: unknown): boolean {
+export function isAddressInPoolBounds(
+  pools: readonly PoolRange[] | null | undefined,
+  address: unknown,
+): boolean {
   const ip = parseNetipAddr(String(address));
   if (!ip) return false;
   for (const pool of pools ?? []) {
@@ -69,7 +72,14 @@ function validatePoolRanges(pool: IPPool): FieldError[] {
   }
   (spec.dnsServers ?? []).forEach((server, i) => {
     if (!isAcceptableIP(server)) {
-      errors.push(invalid(FieldPath.of('spec', 'dnsServers').index(i).toString(), server, 'json', IPPOOL_DETAILS.notAnIP));
+      errors.push(
+        invalid(
+          FieldPath.of('spec', 'dnsServers').index(i).toString(),
+          server,
+          'json',
+          IPPOOL_DETAILS.notAnIP,
+        ),
+      );
     }
   });
 
@@ -85,7 +95,9 @@ function validatePoolRanges(pool: IPPool): FieldError[] {
     const key = parsed ? netipKey(parsed) : 'invalid'; // '' parses to Go's zero Addr
     const owner = ownerByAddress.get(key);
     if (owner !== undefined) {
-      errors.push(invalid(field, address, 'json', `IP address is already pre-allocated to claim ${goQuote(owner)}`));
+      errors.push(
+        invalid(field, address, 'json', `IP address is already pre-allocated to claim ${goQuote(owner)}`),
+      );
     } else {
       ownerByAddress.set(key, claim);
     }
@@ -103,7 +115,9 @@ function validatePoolRanges(pool: IPPool): FieldError[] {
     const rangeProblem = validateRangeFields(range);
     if (rangeProblem !== undefined) errors.push(invalid(entryPath.toString(), '', 'quoted', rangeProblem));
     if (present(range.gateway) && !isAcceptableIP(range.gateway)) {
-      errors.push(invalid(entryPath.child('gateway').toString(), range.gateway, 'json', IPPOOL_DETAILS.notAnIP));
+      errors.push(
+        invalid(entryPath.child('gateway').toString(), range.gateway, 'json', IPPOOL_DETAILS.notAnIP),
+      );
     }
     (range.dnsServers ?? []).forEach((server, j) => {
       if (!isAcceptableIP(server)) {
@@ -124,7 +138,10 @@ function validatePoolRanges(pool: IPPool): FieldError[] {
   return errors;
 }
 
-function outOfBoundsAddresses(pools: readonly PoolRange[] | undefined, record: Record<string, unknown> | undefined) {
+function outOfBoundsAddresses(
+  pools: readonly PoolRange[] | undefined,
+  record: Record<string, unknown> | undefined,
+) {
   return sortedEntries(record)
     .map(([, address]) => address)
     .filter((address) => !isAddressInPoolBounds(pools, address));
@@ -133,7 +150,9 @@ function outOfBoundsAddresses(pools: readonly PoolRange[] | undefined, record: R
 export function validateIPPoolCreate(pool: IPPool): ValidationResult {
   const errors = validatePoolRanges(pool);
   for (const address of outOfBoundsAddresses(pool.spec?.pools, pool.spec?.preAllocations)) {
-    errors.push(invalid('spec.preAllocations', address, 'json', IPPOOL_DETAILS.preAllocationOutOfBoundsOnCreate));
+    errors.push(
+      invalid('spec.preAllocations', address, 'json', IPPOOL_DETAILS.preAllocationOutOfBoundsOnCreate),
+    );
   }
   return rejectOrAllow('IPPool', pool.metadata?.name, errors);
 }
@@ -144,19 +163,25 @@ export function validateIPPoolUpdate(oldPool: IPPool, newPool: IPPool): Validati
   const newSpec = newPool.spec ?? ({} as IPPool['spec']);
 
   if ((newSpec.namePrefix ?? '') !== (oldSpec.namePrefix ?? '')) {
-    errors.push(invalid('spec.namePrefix', newSpec.namePrefix ?? '', 'quoted', IPPOOL_DETAILS.namePrefixImmutable));
+    errors.push(
+      invalid('spec.namePrefix', newSpec.namePrefix ?? '', 'quoted', IPPOOL_DETAILS.namePrefixImmutable),
+    );
   }
   // An empty strategy counts as the default on both sides, so legacy objects compare equal.
   const oldStrategy = oldSpec.allocationStrategy || DEFAULT_STRATEGY;
   const newStrategy = newSpec.allocationStrategy || DEFAULT_STRATEGY;
   if (oldStrategy !== newStrategy) {
     const value = newSpec.allocationStrategy ?? '';
-    errors.push(invalid('spec.allocationStrategy', value, 'json', IPPOOL_DETAILS.allocationStrategyImmutable));
+    errors.push(
+      invalid('spec.allocationStrategy', value, 'json', IPPOOL_DETAILS.allocationStrategyImmutable),
+    );
   }
 
   errors.push(...validatePoolRanges(newPool));
   for (const address of outOfBoundsAddresses(newSpec.pools, newSpec.preAllocations)) {
-    errors.push(invalid('spec.preAllocations', address, 'json', IPPOOL_DETAILS.preAllocationOutOfBoundsOnUpdate));
+    errors.push(
+      invalid('spec.preAllocations', address, 'json', IPPOOL_DETAILS.preAllocationOutOfBoundsOnUpdate),
+    );
   }
   // Addresses handed out under the old ranges must stay inside the new ones.
   for (const address of outOfBoundsAddresses(newSpec.pools, oldPool.status?.indexes)) {

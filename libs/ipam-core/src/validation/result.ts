@@ -27,7 +27,11 @@ export type ValidationResult = { allowed: true } | ValidationFailure;
 
 export const ALLOWED: ValidationResult = Object.freeze({ allowed: true as const });
 
-export function rejectOrAllow(kind: ValidatedKind, name: string | undefined, errors: FieldError[]): ValidationResult {
+export function rejectOrAllow(
+  kind: ValidatedKind,
+  name: string | undefined,
+  errors: FieldError[],
+): ValidationResult {
   if (errors.length === 0) return ALLOWED;
   return { allowed: false, reason: 'Invalid', group: IPAM_METAL3_GROUP, kind, name: name ?? '', errors };
 }
