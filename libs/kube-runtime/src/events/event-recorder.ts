@@ -1,0 +1,158 @@
+// Kubernetes Events for `kubectl describe` and `kubectl get events`.
+//
+// We write core/v1 Events and aggregate repeats by bumping count/lastTimestamp, which is what
+// client-go's record.EventRecorder (used by metal3 ip-address-manager and CAPI) does: the events
+// look exactly like upstream's to users and tools, and `kubectl describe` shows "(x5 over 3m)".
+// events.k8s.io/v1 series would need a separate isomorphic-series state machine for no visible
+// gain, and old readers of core/v1 would see count=0/firstTimestamp unset on series events.
+import type { KubeClient } from '../client/client';
+import { isNotFound, toKubeApiError } from '../client/errors';
+import { EventResource, type KubeObject, type ObjectReference } from '../client/resource';
+import { defaultLogger, type Logger } from '../util/log';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderOptions {
+  client: KubeClient;
+  /** source.component / reportingComponent, e.g. "ipam-controller". */
+  component: string;
+  /** source.host / reportingInstance (default: $HOSTNAME). */
+  host?: string;
+  /** Remembered (object, type, reason, message) tuples for aggregation (default 4096). */
+  cacheSize?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+interface Aggregate {
+  eventName: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+const messageLimit = 1024; // the API server rejects longer event notes in events.k8s.io; keep parity
+
+/** RFC 3339 with second precision, as metav1.Time. */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class EventRecorder {
+  readonly #client;
+  readonly #component: string;
+  readonly #host: string;
+  readonly #cacheSize: number;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #aggregates = new Map<string, Aggregate>();
+  /** Writes for one aggregation key are serialized, so counts never go backwards. */
+  readonly #chains = new Map<string, Promise<void>>();
+
+  constructor(options: EventRecorderOptions) {
+    this.#client = options.client.resource(EventResource);
+    this.#component = options.component;
+    this.#host = options.host ?? process.env['HOSTNAME'] ?? '';
+    this.#cacheSize = options.cacheSize ?? 4096;
+    this.#log = (options.logger ?? defaultLogger()).child({ component: 'event-recorder' });
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Record an event; never throws and never blocks the caller (failures are logged). */
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    const involvedObject: ObjectReference = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata?.namespace,
+      name: obj.metadata?.name,
+      uid: obj.metadata?.uid,
+      resourceVersion: obj.metadata?.resourceVersion,
+    };
+    const note = message.length > messageLimit ? `${message.slice(0, messageLimit - 3)}...` : message;
+    const key = JSON.stringify([
+      involvedObject.apiVersion,
+      involvedObject.kind,
+      involvedObject.namespace,
+      involvedObject.name,
+      involvedObject.uid,
+      type,
+      reason,
+      note,
+    ]);
+    const previous = this.#chains.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#write(key, involvedObject, type, reason, note))
+      .catch((err: unknown) =>
+        this.#log.warn(
+          {
+            err: toKubeApiError(err).message,
+            reason,
+            object: `${involvedObject.namespace ?? ''}/${involvedObject.name}`,
+          },
+          'failed to record event',
+        ),
+      )
+      .finally(() => {
+        if (this.#chains.get(key) === next) this.#chains.delete(key);
+      });
+    this.#chains.set(key, next);
+  }
+
+  /** Wait for every pending event write (shutdown, tests). */
+  async flush(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+  }
+
+  async #write(
+    key: string,
+    involvedObject: ObjectReference,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const now = this.#now();
+    const timestamp = rfc3339(now);
+    const known = this.#aggregates.get(key);
+    if (known) {
+      try {
+        await this.#client.mergePatch(
+          { name: known.eventName, namespace: known.namespace },
+          { count: known.count + 1, lastTimestamp: timestamp },
+        );
+        known.count += 1;
+        this.#touch(key, known);
+        return;
+      } catch (err) {
+        // Events expire (--event-ttl, 1 h by default): start a new one.
+        if (!isNotFound(err)) throw err;
+        this.#aggregates.delete(key);
+      }
+    }
+    // Cluster-scoped objects' events go to "default", as client-go does.
+    const namespace = involvedObject.namespace || 'default';
+    const eventName = `${involvedObject.name ?? 'unknown'}.${(BigInt(now) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`;
+    await this.#client.create({
+      metadata: { name: eventName, namespace },
+      involvedObject,
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      source: { component: this.#component, host: this.#host || undefined },
+      reportingComponent: this.#component,
+      reportingInstance: this.#host,
+    });
+    this.#touch(key, { eventName, namespace, count: 1, firstTimestamp: timestamp });
+  }
+
+  #touch(key: string, aggregate: Aggregate): void {
+    this.#aggregates.delete(key);
+    this.#aggregates.set(key, aggregate);
+    if (this.#aggregates.size > this.#cacheSize) {
+      const oldest = this.#aggregates.keys().next().value;
+      if (oldest !== undefined) this.#aggregates.delete(oldest);
+    }
+  }
+}
