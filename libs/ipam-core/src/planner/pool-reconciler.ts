@@ -26,7 +26,6 @@ import {
   PAUSED_ANNOTATION,
   PROVIDER_LABEL_VALUE,
 } from '../api/types';
-import { canonicalIP } from '../ip/ip';
 import { type AllocationResult, PoolAllocator, formatAddressName } from './deps';
 import { type Entry, type ObjectStore, isDeleting, namespaceOf } from './store';
 import type { AllocationSourceName, PlanWarning } from './types';
@@ -85,21 +84,19 @@ function isPaused(cluster: Cluster, pool: IPPool): boolean {
   return cluster.spec?.paused === true || PAUSED_ANNOTATION in (pool.metadata.annotations ?? {});
 }
 
-function sameStringRecord(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
-  const aKeys = Object.keys(a ?? {});
-  if (aKeys.length !== Object.keys(b).length) return false;
-  return aKeys.every((key) => a?.[key] === b[key]);
+function recordMatches(record: Record<string, string> | undefined, map: Map<string, string>): boolean {
+  let size = 0;
+  for (const key in record) {
+    if (map.get(key) !== record[key]) return false;
+    size++;
+  }
+  return size === map.size;
 }
 
 function sortedRecord(map: Map<string, string>): Record<string, string> {
   const record: Record<string, string> = {};
   for (const key of [...map.keys()].sort()) record[key] = map.get(key)!;
   return record;
-}
-
-/** Canonical text when it parses (improvement: upstream keys its in-use map by raw text). */
-function canonicalOrRaw(address: string): string {
-  return canonicalIP(address) ?? address;
 }
 
 /**
@@ -173,7 +170,7 @@ function setClusterOwnerReference(store: ObjectStore, poolEntry: Entry<IPPool>, 
     const edited = store.edit(poolEntry);
     const refreshed = { ...existing, apiVersion: wanted.apiVersion };
     if (wanted.uid !== undefined) refreshed.uid = wanted.uid;
-    edited.metadata.ownerReferences![index] = refreshed;
+    edited.metadata.ownerReferences = references.map((ref, i) => (i === index ? refreshed : ref));
   }
 }
 
@@ -189,34 +186,41 @@ export function reconcilePool(
   if (!deleting) store.addFinalizer(poolEntry, Finalizers.ipPool);
 
   const pool = poolEntry.current;
-  const allocator = new PoolAllocator(pool.spec, { deleting, random: context.random });
   // getIndexes: the IPAddress objects (both kinds) are the source of truth, the status a cache.
+  // `indexes` keeps the text as written (upstream does); the allocator compares parsed values.
   const indexes = new Map<string, string>();
+  const inUse: Array<[address: string, claimName: string]> = [];
   for (const entry of members.metal3Addresses) {
     if (entry.gone) continue;
-    const address = canonicalOrRaw(entry.current.spec.address);
     const claimName = entry.current.spec.claim?.name ?? '';
-    indexes.set(claimName, address);
-    allocator.markInUse(address, claimName);
+    indexes.set(claimName, entry.current.spec.address);
+    inUse.push([entry.current.spec.address, claimName]);
   }
   for (const entry of members.capiAddresses) {
     if (entry.gone) continue;
-    const address = canonicalOrRaw(entry.current.spec.address);
     const claimName = entry.current.spec.claimRef?.name ?? '';
-    indexes.set(claimName, address);
-    allocator.markInUse(address, claimName);
+    indexes.set(claimName, entry.current.spec.address);
+    inUse.push([entry.current.spec.address, claimName]);
   }
+  // Built on first use: a pass in which every claim is already served never parses an address.
+  let allocator: PoolAllocator | undefined;
+  const getAllocator = (): PoolAllocator => {
+    if (!allocator) {
+      allocator = new PoolAllocator(pool.spec, { deleting, random: context.random });
+      for (const [address, claimName] of inUse) allocator.markInUse(address, claimName);
+    }
+    return allocator;
+  };
 
-  const pass: PoolPass = { context, poolEntry, allocator, indexes };
+  const pass: PoolPass = { context, poolEntry, allocator: getAllocator, indexes };
   for (const claim of members.ipClaims) if (!claim.gone) reconcileMetal3Claim(pass, claim);
   for (const claim of members.ipAddressClaims) if (!claim.gone) reconcileCapiClaim(pass, claim);
 
   const status = poolEntry.current.status;
-  const newIndexes = sortedRecord(indexes);
-  if (!sameStringRecord(status?.indexes, newIndexes)) {
+  if (!recordMatches(status?.indexes, indexes)) {
     const edited = store.edit(poolEntry);
     const nextStatus = { ...edited.status };
-    if (indexes.size > 0) nextStatus.indexes = newIndexes;
+    if (indexes.size > 0) nextStatus.indexes = sortedRecord(indexes);
     else delete nextStatus.indexes;
     edited.status = nextStatus;
   }
@@ -232,7 +236,7 @@ export function reconcilePool(
 interface PoolPass {
   context: ReconcileContext;
   poolEntry: Entry<IPPool>;
-  allocator: PoolAllocator;
+  allocator: () => PoolAllocator;
   indexes: Map<string, string>;
 }
 
@@ -309,7 +313,7 @@ function reconcileMetal3Claim(pass: PoolPass, entry: Entry<IPClaim>): void {
     setMetal3ClaimAddress(store, entry, addressObjectName(pass, known), namespace);
     return;
   }
-  const result = pass.allocator.allocate({
+  const result = pass.allocator().allocate({
     claimName: name,
     requestedIP: claim.metadata.annotations?.[IP_ADDRESS_ANNOTATION],
   });
@@ -321,7 +325,7 @@ function reconcileMetal3Claim(pass: PoolPass, entry: Entry<IPClaim>): void {
   const allocation = result.allocation;
   const objectName = addressObjectName(pass, allocation.address);
   if (store.get('Metal3IPAddress', namespace, objectName)) {
-    pass.allocator.release(allocation.address, name);
+    pass.allocator().release(allocation.address, name);
     warnNameConflict(pass, entry.current, 'IPAddress', objectName);
     return;
   }
@@ -394,7 +398,7 @@ function releaseAddress(
   }
   // A preallocated address stays reserved for the claim name; the allocator knows the
   // preAllocations and keeps them (while the pool is not being deleted).
-  pass.allocator.release(address, name);
+  pass.allocator().release(address, name);
   pass.indexes.delete(name);
 }
 
@@ -457,7 +461,7 @@ function reconcileCapiClaim(pass: PoolPass, entry: Entry<IPAddressClaim>): void 
     setCapiClaimAddress(store, entry, addressObjectName(pass, known));
     return;
   }
-  const result = pass.allocator.allocate({
+  const result = pass.allocator().allocate({
     claimName: name,
     requestedIP: claim.metadata.annotations?.[IP_ADDRESS_ANNOTATION],
   });
@@ -469,13 +473,13 @@ function reconcileCapiClaim(pass: PoolPass, entry: Entry<IPAddressClaim>): void 
   }
   const allocation = result.allocation;
   if (allocation.prefix < 0 || allocation.prefix > 128) {
-    pass.allocator.release(allocation.address, name);
+    pass.allocator().release(allocation.address, name);
     failCapiClaim(store, entry, CapiReasons.allocationFailed, INVALID_PREFIX_MESSAGE);
     return;
   }
   const objectName = addressObjectName(pass, allocation.address);
   if (store.get('CapiIPAddress', namespace, objectName)) {
-    pass.allocator.release(allocation.address, name);
+    pass.allocator().release(allocation.address, name);
     warnNameConflict(pass, entry.current, 'IPAddress', objectName);
     return;
   }

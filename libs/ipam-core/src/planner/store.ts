@@ -17,6 +17,8 @@ export type KindKey =
 
 export interface Entry<T extends KubeObject = KubeObject> {
   readonly kindKey: KindKey;
+  readonly namespace: string;
+  readonly name: string;
   /** The object as given in the snapshot; undefined when the plan created it. */
   readonly original: T | undefined;
   /** The object as the controllers leave it; the same reference as `original` until edited. */
@@ -36,73 +38,90 @@ export function isDeleting(entry: Entry): boolean {
   return entry.deleteRequested || Boolean(entry.current.metadata.deletionTimestamp);
 }
 
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/**
+ * Copy for editing: the object and its metadata are copied, nested values are shared. Every edit
+ * replaces nested values (status, labels, finalizers, ...) instead of mutating them, so the
+ * original stays intact; a deep copy of 20,000 objects would cost more than the whole plan.
+ */
+function copyForEdit<T extends KubeObject>(value: T): T {
+  return { ...value, metadata: { ...value.metadata } };
 }
 
 function byNamespaceThenName(a: Entry, b: Entry): number {
-  const nsA = namespaceOf(a.current);
-  const nsB = namespaceOf(b.current);
-  if (nsA !== nsB) return nsA < nsB ? -1 : 1;
-  const nameA = a.current.metadata.name ?? '';
-  const nameB = b.current.metadata.name ?? '';
-  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+interface KindTable {
+  /** namespace → name → entry (nested maps: no key strings built per lookup). */
+  byNamespace: Map<string, Map<string, Entry>>;
+  /** Live entries sorted by namespace and name; rebuilt lazily after a create or a removal. */
+  sorted: Entry[] | undefined;
 }
 
 export class ObjectStore {
-  private readonly kinds = new Map<KindKey, Map<string, Entry>>();
+  private readonly kinds = new Map<KindKey, KindTable>();
   private readonly insertionOrder: Entry[] = [];
   /** Bumped on every mutation; a pass that leaves it unchanged is the fixed point. */
   revision = 0;
 
-  private table(kind: KindKey): Map<string, Entry> {
+  private table(kind: KindKey): KindTable {
     let table = this.kinds.get(kind);
     if (!table) {
-      table = new Map();
+      table = { byNamespace: new Map(), sorted: undefined };
       this.kinds.set(kind, table);
     }
     return table;
   }
 
-  private static key(namespace: string, name: string): string {
-    return `${namespace}/${name}`;
-  }
-
-  /** Loads a snapshot object. Returns false when an object with that key was already loaded. */
-  load<T extends KubeObject>(kind: KindKey, object: T): boolean {
-    const key = ObjectStore.key(namespaceOf(object), object.metadata.name ?? '');
-    const table = this.table(kind);
-    if (table.has(key)) return false;
-    const entry: Entry = {
-      kindKey: kind,
-      original: object,
-      current: object,
-      deleteRequested: false,
-      gone: false,
-    };
-    table.set(key, entry);
+  private insert(entry: Entry): boolean {
+    const table = this.table(entry.kindKey);
+    let names = table.byNamespace.get(entry.namespace);
+    if (!names) {
+      names = new Map();
+      table.byNamespace.set(entry.namespace, names);
+    }
+    const previous = names.get(entry.name);
+    if (previous && !previous.gone) return false;
+    names.set(entry.name, entry);
+    table.sorted = undefined;
     this.insertionOrder.push(entry);
     return true;
   }
 
-  /** Creates an object, as a controller's Create call would. */
+  /** Loads a snapshot object. Returns false when an object with that key was already loaded. */
+  load<T extends KubeObject>(kind: KindKey, object: T): boolean {
+    return this.insert({
+      kindKey: kind,
+      namespace: namespaceOf(object),
+      name: object.metadata.name ?? '',
+      original: object,
+      current: object,
+      deleteRequested: false,
+      gone: false,
+    });
+  }
+
+  /** Creates an object, as a controller's Create call would (callers check it does not exist). */
   create<T extends KubeObject>(kind: KindKey, object: T): Entry<T> {
     const entry: Entry<T> = {
       kindKey: kind,
+      namespace: namespaceOf(object),
+      name: object.metadata.name ?? '',
       original: undefined,
       current: object,
       deleteRequested: false,
       gone: false,
     };
-    this.table(kind).set(ObjectStore.key(namespaceOf(object), object.metadata.name ?? ''), entry as Entry);
-    this.insertionOrder.push(entry as Entry);
+    if (!this.insert(entry as Entry))
+      throw new Error(`planner bug: ${kind} ${entry.namespace}/${entry.name} already exists`);
     this.revision++;
     return entry;
   }
 
   /** The live (not removed) object of a kind with that namespace and name. */
   get<T extends KubeObject>(kind: KindKey, namespace: string, name: string): Entry<T> | undefined {
-    const entry = this.kinds.get(kind)?.get(ObjectStore.key(namespace, name));
+    const entry = this.kinds.get(kind)?.byNamespace.get(namespace)?.get(name);
     return entry && !entry.gone ? (entry as Entry<T>) : undefined;
   }
 
@@ -110,9 +129,13 @@ export class ObjectStore {
   list<T extends KubeObject>(kind: KindKey): Entry<T>[] {
     const table = this.kinds.get(kind);
     if (!table) return [];
-    const live: Entry[] = [];
-    for (const entry of table.values()) if (!entry.gone) live.push(entry);
-    return live.sort(byNamespaceThenName) as Entry<T>[];
+    if (!table.sorted) {
+      const live: Entry[] = [];
+      for (const names of table.byNamespace.values())
+        for (const entry of names.values()) if (!entry.gone) live.push(entry);
+      table.sorted = live.sort(byNamespaceThenName);
+    }
+    return table.sorted.slice() as Entry<T>[];
   }
 
   /** Every entry ever loaded or created, gone ones included. */
@@ -121,11 +144,11 @@ export class ObjectStore {
   }
 
   /**
-   * Returns the object for editing (cloned on first edit) and records a change. Call it only when
+   * Returns the object for editing (copied on first edit) and records a change. Call it only when
    * a field really changes, so that an idle pass leaves `revision` alone.
    */
   edit<T extends KubeObject>(entry: Entry<T>): T {
-    if (entry.current === entry.original) entry.current = clone(entry.original);
+    if (entry.current === entry.original) entry.current = copyForEdit(entry.original);
     this.revision++;
     return entry.current;
   }
@@ -161,6 +184,8 @@ export class ObjectStore {
     if (entry.gone || !isDeleting(entry)) return;
     if ((entry.current.metadata.finalizers ?? []).length > 0) return;
     entry.gone = true;
+    const table = this.kinds.get(entry.kindKey);
+    if (table) table.sorted = undefined;
     this.revision++;
   }
 }
