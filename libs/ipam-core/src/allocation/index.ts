@@ -7,5 +7,10 @@ export {
   type AllocationRequest,
   allocationErrors,
 } from './types';
-export { PoolAllocator, type PoolAllocatorOptions, type PoolCapacity, randomIndexBelow } from './pool-allocator';
+export {
+  PoolAllocator,
+  type PoolAllocatorOptions,
+  type PoolCapacity,
+  randomIndexBelow,
+} from './pool-allocator';
 export { UpstreamScanAllocator, type UpstreamScanOptions, SCAN_ABORTED } from './upstream-scan';

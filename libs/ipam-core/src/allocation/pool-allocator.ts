@@ -134,7 +134,8 @@ export class PoolAllocator {
   /** Chooses an address for a claim that has none yet; on success it is marked in use. */
   allocate(request: AllocationRequest): AllocationResult {
     const preAllocation = this.preAllocations.get(request.claimName);
-    const requestedText = request.requestedIP === undefined || request.requestedIP === '' ? undefined : request.requestedIP;
+    const requestedText =
+      request.requestedIP === undefined || request.requestedIP === '' ? undefined : request.requestedIP;
     let requested: IP | undefined;
     if (requestedText !== undefined) {
       requested = parseIP(requestedText);
@@ -148,14 +149,16 @@ export class PoolAllocator {
       // Taken even when in use: the preAllocation itself is in the in-use set.
       const target = preAllocation.ip;
       const rangeIndex = target ? this.firstRangeContaining(target.value) : -1;
-      if (target && rangeIndex >= 0) return this.grant(request.claimName, target.value, rangeIndex, 'preallocated');
+      if (target && rangeIndex >= 0)
+        return this.grant(request.claimName, target.value, rangeIndex, 'preallocated');
       return { ok: false, error: allocationErrors.preAllocatedOutOfBounds() };
     }
 
     if (requested) {
       const rangeIndex = this.firstRangeContaining(requested.value);
       if (rangeIndex < 0) return { ok: false, error: allocationErrors.poolExhausted() };
-      if (this.used.has(requested.value)) return { ok: false, error: allocationErrors.requestedNotAvailable() };
+      if (this.used.has(requested.value))
+        return { ok: false, error: allocationErrors.requestedNotAvailable() };
       return this.grant(request.claimName, requested.value, rangeIndex, 'requested');
     }
 
@@ -208,9 +211,12 @@ export class PoolAllocator {
    * error (unbounded, too large) yield nothing.
    */
   private randomFree(compiled: CompiledRange): bigint | undefined {
+    if (!compiled.size.ok || compiled.size.size <= 0n) return undefined;
+    // Draw first, like upstream, so a seeded source yields the same sequence of picks.
+    const startIndex = randomIndexBelow(compiled.size.size, this.random);
     const intervals = this.dynamicValues(compiled);
-    if (intervals.length === 0 || !compiled.size.ok) return undefined;
-    const startValue = compiled.base! + randomIndexBelow(compiled.size.size, this.random);
+    if (intervals.length === 0) return undefined;
+    const startValue = compiled.base! + startIndex;
     const firstFreeWithin = (first: bigint, last: bigint): bigint | undefined => {
       if (first > last) return undefined;
       const value = this.used.firstAbsentFrom(first);
@@ -221,7 +227,10 @@ export class PoolAllocator {
       if (found !== undefined) return found;
     }
     for (const interval of intervals) {
-      const found = firstFreeWithin(interval.first, interval.last < startValue ? interval.last : startValue - 1n);
+      const found = firstFreeWithin(
+        interval.first,
+        interval.last < startValue ? interval.last : startValue - 1n,
+      );
       if (found !== undefined) return found;
     }
     return undefined;
@@ -242,7 +251,12 @@ export class PoolAllocator {
       .map((interval) => ({ first: interval.first, last: interval.last < limit ? interval.last : limit }));
   }
 
-  private grant(claimName: string, value: bigint, rangeIndex: number, source: AllocationSource): AllocationResult {
+  private grant(
+    claimName: string,
+    value: bigint,
+    rangeIndex: number,
+    source: AllocationSource,
+  ): AllocationResult {
     const range: PoolRange = this.ranges[rangeIndex]!.range;
     let prefix = this.spec.prefix ?? 0;
     let gateway: string | undefined = this.spec.gateway ?? undefined;

@@ -4,8 +4,8 @@
 // oracle for PoolAllocator's property tests and as the baseline of the benchmark; never use it to
 // plan (it is O(addresses taken) per claim and endless on IPv6 /64 ranges).
 import type { IPPoolSpec } from '../api/types';
-import { type CanonicalIP, formatIP, parseIP } from '../ip/ip';
-import { candidateAt, rangeSize } from '../ip/range';
+import { type CanonicalIP, type IP, formatIP, parseIP } from '../ip/ip';
+import { type CandidateResult, candidateGenerator, rangeSize } from '../ip/range';
 import { randomIndexBelow } from './pool-allocator';
 import { type AllocationRequest, type AllocationResult, allocationErrors } from './types';
 
@@ -19,11 +19,9 @@ export interface UpstreamScanOptions {
 /** Returned instead of a result when `shouldStop` cut the scan short. */
 export const SCAN_ABORTED = 'aborted' as const;
 
-/** upstream's ipEqual: both must parse, then compare as IPs. */
-function ipEqual(a: string, b: string): boolean {
-  const left = parseIP(a);
-  const right = parseIP(b);
-  return left !== undefined && right !== undefined && left.value === right.value;
+/** upstream's ipEqual(candidate, target): both must parse, then compare as IPs (candidates always parse). */
+function ipEqual(candidate: IP, target: IP | undefined): boolean {
+  return target !== undefined && candidate.value === target.value;
 }
 
 export class UpstreamScanAllocator {
@@ -39,7 +37,9 @@ export class UpstreamScanAllocator {
     this.spec = spec;
     this.random = options.random ?? Math.random;
     this.shouldStop = options.shouldStop ?? (() => false);
-    if (!options.deleting) for (const address of Object.values(spec.preAllocations ?? {})) this.addresses.set(address, '');
+    this.generators = (spec.pools ?? []).map(candidateGenerator);
+    if (!options.deleting)
+      for (const address of Object.values(spec.preAllocations ?? {})) this.addresses.set(address, '');
   }
 
   markInUse(address: string, claimName: string): void {
@@ -47,17 +47,21 @@ export class UpstreamScanAllocator {
   }
 
   release(address: string, claimName: string): void {
-    if (!Object.prototype.hasOwnProperty.call(this.spec.preAllocations ?? {}, claimName)) this.addresses.delete(address);
+    if (!Object.prototype.hasOwnProperty.call(this.spec.preAllocations ?? {}, claimName))
+      this.addresses.delete(address);
   }
 
   isInUse(address: string): boolean {
     return this.addresses.has(address);
   }
 
-  private candidate(rangeIndex: number, index: bigint): CanonicalIP | undefined {
+  private readonly generators: Array<(index: bigint) => CandidateResult>;
+
+  /** GetIPAddress + ip.String(), as upstream does for every step of a scan. */
+  private candidate(rangeIndex: number, index: bigint): { ip: IP; text: CanonicalIP } | undefined {
     this.steps++;
-    const result = candidateAt(this.spec.pools![rangeIndex]!, index);
-    return result.ok ? formatIP(result.ip) : undefined;
+    const result = this.generators[rangeIndex]!(index);
+    return result.ok ? { ip: result.ip, text: formatIP(result.ip) } : undefined;
   }
 
   private stop(): boolean {
@@ -72,7 +76,13 @@ export class UpstreamScanAllocator {
     if (requestedIP !== '' && parseIP(requestedIP) === undefined) {
       return { ok: false, error: allocationErrors.invalidRequestedIP(requestedIP) };
     }
-    if (requestedIP !== '' && ipPreAllocated && !ipEqual(requestedIP, preAllocated)) {
+    const requested = requestedIP !== '' ? parseIP(requestedIP) : undefined;
+    const preAllocatedIP = ipPreAllocated ? parseIP(preAllocated) : undefined;
+    if (
+      requestedIP !== '' &&
+      ipPreAllocated &&
+      !(preAllocatedIP && requested!.value === preAllocatedIP.value)
+    ) {
       return { ok: false, error: allocationErrors.preAllocationConflict() };
     }
     const pools = this.spec.pools ?? [];
@@ -85,10 +95,10 @@ export class UpstreamScanAllocator {
           const candidate = this.candidate(rangeIndex, index);
           if (candidate === undefined) break;
           if (this.stop()) return SCAN_ABORTED;
-          if (requestedIP !== '' && !ipEqual(candidate, requestedIP)) continue;
+          if (requestedIP !== '' && !ipEqual(candidate.ip, requested)) continue;
           if (requestedIP !== '') requestedFound = true;
-          if (ipPreAllocated && !ipEqual(candidate, preAllocated)) continue;
-          if (ipPreAllocated || !this.addresses.has(candidate)) allocated = candidate;
+          if (ipPreAllocated && !ipEqual(candidate.ip, preAllocatedIP)) continue;
+          if (ipPreAllocated || !this.addresses.has(candidate.text)) allocated = candidate.text;
         }
       } else {
         const picked = this.selectFromRange(rangeIndex);
@@ -98,7 +108,8 @@ export class UpstreamScanAllocator {
       if (allocated !== undefined) winner = rangeIndex;
     }
     if (allocated === undefined) {
-      if (requestedIP !== '' && requestedFound) return { ok: false, error: allocationErrors.requestedNotAvailable() };
+      if (requestedIP !== '' && requestedFound)
+        return { ok: false, error: allocationErrors.requestedNotAvailable() };
       if (ipPreAllocated) return { ok: false, error: allocationErrors.preAllocatedOutOfBounds() };
       return { ok: false, error: allocationErrors.poolExhausted() };
     }
@@ -132,7 +143,7 @@ export class UpstreamScanAllocator {
       for (let i = 0n; i < size.size; i++) {
         const candidate = this.candidate(rangeIndex, (start + i) % size.size);
         if (this.stop()) return SCAN_ABORTED;
-        if (candidate !== undefined && !this.addresses.has(candidate)) return candidate;
+        if (candidate !== undefined && !this.addresses.has(candidate.text)) return candidate.text;
       }
       return undefined;
     }
@@ -140,7 +151,7 @@ export class UpstreamScanAllocator {
       const candidate = this.candidate(rangeIndex, index);
       if (candidate === undefined) return undefined;
       if (this.stop()) return SCAN_ABORTED;
-      if (!this.addresses.has(candidate)) return candidate;
+      if (!this.addresses.has(candidate.text)) return candidate.text;
     }
   }
 }

@@ -32,11 +32,21 @@ describe('candidateAt (upstream GetIPAddress)', () => {
       'error: IP address out of bounds for : 192.168.0.10',
     ],
     ['start and subnet', { start: '192.168.0.10', subnet: '192.168.0.0/24' }, 1, '192.168.0.11'],
-    ['past subnet', { start: '192.168.0.10', subnet: '192.168.0.0/24' }, 250, 'error: IP address out of bounds'],
+    [
+      'past subnet',
+      { start: '192.168.0.10', subnet: '192.168.0.0/24' },
+      250,
+      'error: IP address out of bounds',
+    ],
     ['empty subnet with start', { start: '192.168.0.10', subnet: '' }, 1, 'error: invalid CIDR address: '],
     ['empty subnet', { subnet: '' }, 1, 'error: invalid CIDR address: '],
     ['subnet only with host bits', { subnet: '192.168.0.10/24' }, 1, '192.168.0.12'],
-    ['subnet only with host bits, past end', { subnet: '192.168.0.10/24' }, 250, 'error: IP address out of bounds'],
+    [
+      'subnet only with host bits, past end',
+      { subnet: '192.168.0.10/24' },
+      250,
+      'error: IP address out of bounds',
+    ],
     // subnet-only ranges start at the written IP + 1 and include the broadcast address
     ['subnet only index 0', { subnet: '192.168.0.0/24' }, 0, '192.168.0.1'],
     ['broadcast is allocatable', { subnet: '192.168.0.0/24' }, 254, '192.168.0.255'],
@@ -45,7 +55,12 @@ describe('candidateAt (upstream GetIPAddress)', () => {
     // overflow (upstream "Test AddOffsetToIP")
     ['IPv4 overflow', { start: '255.255.255.250' }, 10, 'error: IP address overflow for : 255.255.255.250'],
     ['IPv4 last address', { start: '255.255.255.250' }, 5, '255.255.255.255'],
-    ['subnet-only overflow', { subnet: '255.255.255.255/32' }, 0, 'error: IP address overflow for : 255.255.255.255'],
+    [
+      'subnet-only overflow',
+      { subnet: '255.255.255.255/32' },
+      0,
+      'error: IP address overflow for : 255.255.255.255',
+    ],
     [
       'IPv6 overflow',
       { start: 'FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFF0' },
@@ -54,14 +69,24 @@ describe('candidateAt (upstream GetIPAddress)', () => {
     ],
     ['IPv6 start, end', { start: '2001::10', end: '2001::fff0' }, 10, '2001::1a'],
     ['IPv6 start only', { start: '2001::10' }, 10000, '2001::2720'],
-    ['IPv6 past end', { start: '2001::10', end: '2001::00f0' }, 10000, 'error: IP address out of bounds for : 2001::10'],
+    [
+      'IPv6 past end',
+      { start: '2001::10', end: '2001::00f0' },
+      10000,
+      'error: IP address out of bounds for : 2001::10',
+    ],
     ['IPv6 subnet only', { subnet: '2001:db8::/64' }, 4, '2001:db8::5'],
     ['IPv6 /64 last index', { subnet: '2001:db8::/64' }, (1n << 64n) - 2n, '2001:db8::ffff:ffff:ffff:ffff'],
     ['IPv6 /64 past end', { subnet: '2001:db8::/64' }, (1n << 64n) - 1n, 'error: IP address out of bounds'],
     // an IPv6 start walking into ::ffff:0:0/96 renders dotted, like Go's net.IP.String()
     ['IPv6 walks into the mapped block', { start: '::fffe:ffff:ffff' }, 1, '0.0.0.0'],
     // Go's IPNet.Contains: an IPv6 network never contains an IPv4(-mapped) address
-    ['IPv6 subnet excludes mapped block', { start: '::fffe:ffff:ffff', subnet: '::/64' }, 1, 'error: IP address out of bounds'],
+    [
+      'IPv6 subnet excludes mapped block',
+      { start: '::fffe:ffff:ffff', subnet: '::/64' },
+      1,
+      'error: IP address out of bounds',
+    ],
     ['unparseable start', { start: 'nope' }, 0, 'error: invalid IP address'],
     ['unparseable end means no bound', { start: '10.0.0.1', end: 'nope' }, 1000, '10.0.3.233'],
   ])('%s', (_name, range, index, expected) => {
@@ -75,18 +100,34 @@ describe('rangeSize (upstream GetPoolSize)', () => {
     ['start only', { start: '192.168.0.10' }, 'pool with Start requires End or Subnet to determine size'],
     ['inclusive start/end', { start: '192.168.0.10', end: '192.168.0.20' }, 11n],
     ['single address', { start: '192.168.0.10', end: '192.168.0.10' }, 1n],
-    ['end before start', { start: '192.168.0.20', end: '192.168.0.10' }, 'end IP 192.168.0.10 is before start IP 192.168.0.20'],
+    [
+      'end before start',
+      { start: '192.168.0.20', end: '192.168.0.10' },
+      'end IP 192.168.0.10 is before start IP 192.168.0.20',
+    ],
     ['start and subnet', { start: '192.168.0.10', subnet: '192.168.0.0/24' }, 246n],
-    ['start after subnet', { start: '192.168.1.10', subnet: '192.168.0.0/24' }, 'end IP 192.168.0.255 is before start IP 192.168.1.10'],
+    [
+      'start after subnet',
+      { start: '192.168.1.10', subnet: '192.168.0.0/24' },
+      'end IP 192.168.0.255 is before start IP 192.168.1.10',
+    ],
     ['subnet only', { subnet: '192.168.0.0/24' }, 255n],
     ['subnet host bits overstate', { subnet: '192.168.0.10/24' }, 255n],
     ['invalid start', { start: 'not-an-ip', end: '192.168.0.20' }, 'invalid Start IP "not-an-ip"'],
     ['invalid end', { start: '192.168.0.10', end: 'not-an-ip' }, 'invalid End IP "not-an-ip"'],
-    ['invalid subnet', { subnet: 'not-a-cidr' }, 'invalid Subnet "not-a-cidr": invalid CIDR address: not-a-cidr'],
+    [
+      'invalid subnet',
+      { subnet: 'not-a-cidr' },
+      'invalid Subnet "not-a-cidr": invalid CIDR address: not-a-cidr',
+    ],
     ['IPv6 /64', { subnet: '2001:db8::/64' }, 'pool size exceeds int range'],
     ['IPv6 /65 fits', { subnet: '2001:db8::/65' }, (1n << 63n) - 1n],
     ['IPv6 start/end 65536', { start: '2001:db8::', end: '2001:db8::ffff' }, 65536n],
-    ['IPv6 start/end too big', { start: '2001:db8::', end: '2001:db8:ffff:ffff:ffff::' }, 'pool size exceeds int range'],
+    [
+      'IPv6 start/end too big',
+      { start: '2001:db8::', end: '2001:db8:ffff:ffff:ffff::' },
+      'pool size exceeds int range',
+    ],
   ])('%s', (_name, range, expected) => {
     const result = rangeSize(range);
     expect(result.ok ? result.size : result.error).toEqual(expected);
@@ -155,7 +196,8 @@ describe('rangeContains (arithmetic, same answer as upstream scan)', () => {
         for (let index = 0n; index < 80n; index++) {
           const candidate = candidateAt(range, index);
           const value = compiled.base === undefined ? undefined : compiled.base + index;
-          const inValues = value !== undefined && compiled.values.some((v) => value >= v.first && value <= v.last);
+          const inValues =
+            value !== undefined && compiled.values.some((v) => value >= v.first && value <= v.last);
           expect(inValues).toBe(candidate.ok);
           if (candidate.ok) expect(candidate.ip.value).toBe(value);
         }

@@ -51,36 +51,55 @@ export function subnetContains(cidr: CIDR, ip: IP): boolean {
  * `end`, then against `subnet`. Error texts are upstream's.
  */
 export function candidateAt(range: PoolRange, index: bigint): CandidateResult {
-  if (index < 0n) return { ok: false, error: 'index must not be negative' };
-  const hasStart = isSet(range.start);
-  const hasSubnet = isSet(range.subnet);
-  if (!hasStart && !hasSubnet) return { ok: false, error: 'either Start or Subnet is required for ipAddress' };
+  return candidateGenerator(range)(index);
+}
 
-  if (hasStart) {
-    const start = parseIP(range.start!);
-    if (!start) return { ok: false, error: 'invalid IP address' };
-    const value = start.value + index;
-    if (value > overflowLimit(start)) return { ok: false, error: `IP address overflow for : ${formatIP(start)}` };
+/**
+ * `candidateAt` for one range with its fields parsed once: the per-index work is what upstream's
+ * scans pay for each step (one add, the bound checks), without re-parsing the spec every time.
+ */
+export function candidateGenerator(range: PoolRange): (index: bigint) => CandidateResult {
+  const { start: startText, end: endText, subnet: subnetText } = range;
+  const fail = (error: string) => (): CandidateResult => ({ ok: false, error });
+  if (!isSet(startText) && !isSet(subnetText))
+    return fail('either Start or Subnet is required for ipAddress');
+  const parsedSubnet = isSet(subnetText) ? parseCIDR(subnetText) : undefined;
+
+  if (isSet(startText)) {
+    const start = parseIP(startText);
+    if (!start) return fail('invalid IP address');
+    const limit = overflowLimit(start);
     // An unparseable end is a nil net.IP upstream, which means "no upper bound".
-    const end = isSet(range.end) ? parseIP(range.end) : undefined;
-    if (end && value > end.value) return { ok: false, error: `IP address out of bounds for : ${formatIP(start)}` };
-    const candidate = ipFromValue(value);
-    if (hasSubnet) {
-      const parsed = parseCIDR(range.subnet!);
-      if (!parsed.ok) return { ok: false, error: parsed.error };
-      if (!subnetContains(parsed.cidr, candidate)) return { ok: false, error: 'IP address out of bounds' };
-    }
-    return { ok: true, ip: candidate };
+    const end = isSet(endText) ? parseIP(endText) : undefined;
+    const overflow = `IP address overflow for : ${formatIP(start)}`;
+    const pastEnd = `IP address out of bounds for : ${formatIP(start)}`;
+    return (index) => {
+      if (index < 0n) return { ok: false, error: 'index must not be negative' };
+      const value = start.value + index;
+      if (value > limit) return { ok: false, error: overflow };
+      if (end && value > end.value) return { ok: false, error: pastEnd };
+      const candidate = ipFromValue(value);
+      if (parsedSubnet) {
+        if (!parsedSubnet.ok) return { ok: false, error: parsedSubnet.error };
+        if (!subnetContains(parsedSubnet.cidr, candidate))
+          return { ok: false, error: 'IP address out of bounds' };
+      }
+      return { ok: true, ip: candidate };
+    };
   }
 
-  const parsed = parseCIDR(range.subnet!);
-  if (!parsed.ok) return { ok: false, error: parsed.error };
-  const written = parsed.cidr.ip;
-  const value = written.value + index + 1n;
-  if (value > overflowLimit(written)) return { ok: false, error: `IP address overflow for : ${formatIP(written)}` };
-  const candidate = ipFromValue(value);
-  if (!subnetContains(parsed.cidr, candidate)) return { ok: false, error: 'IP address out of bounds' };
-  return { ok: true, ip: candidate };
+  if (!parsedSubnet?.ok) return fail(parsedSubnet?.error ?? 'invalid CIDR address');
+  const cidr = parsedSubnet.cidr;
+  const limit = overflowLimit(cidr.ip);
+  const overflow = `IP address overflow for : ${formatIP(cidr.ip)}`;
+  return (index) => {
+    if (index < 0n) return { ok: false, error: 'index must not be negative' };
+    const value = cidr.ip.value + index + 1n;
+    if (value > limit) return { ok: false, error: overflow };
+    const candidate = ipFromValue(value);
+    if (!subnetContains(cidr, candidate)) return { ok: false, error: 'IP address out of bounds' };
+    return { ok: true, ip: candidate };
+  };
 }
 
 /** Go's `%q` for the strings upstream quotes in messages. */
@@ -118,7 +137,8 @@ export function validateRangeFields(range: PoolRange): string | undefined {
     const parsed = parseCIDR(range.subnet);
     if (!parsed.ok) return `invalid Subnet ${goQuote(range.subnet)}: ${parsed.error}`;
   }
-  if (start && end && start.value > end.value) return `end IP ${formatIP(end)} is before start IP ${formatIP(start)}`;
+  if (start && end && start.value > end.value)
+    return `end IP ${formatIP(end)} is before start IP ${formatIP(start)}`;
   return undefined;
 }
 
@@ -130,28 +150,31 @@ export function validateRangeFields(range: PoolRange): string | undefined {
 export function rangeSize(range: PoolRange): RangeSizeResult {
   const invalid = validateRangeFields(range);
   if (invalid) return { ok: false, error: invalid };
-  if (!isSet(range.start) && !isSet(range.subnet)) {
-    return { ok: false, error: 'either Start or Subnet is required for ipAddress' };
-  }
+  // Every present field parses now (validateRangeFields checked them).
+  const start = isSet(range.start) ? parseIP(range.start) : undefined;
+  const end = isSet(range.end) ? parseIP(range.end) : undefined;
+  const parsedSubnet = isSet(range.subnet) ? parseCIDR(range.subnet) : undefined;
+  const cidr = parsedSubnet?.ok ? parsedSubnet.cidr : undefined;
+  if (!start && !cidr) return { ok: false, error: 'either Start or Subnet is required for ipAddress' };
   let first: bigint;
   let last: bigint;
   let inclusiveStart = true;
-  if (isSet(range.start) && isSet(range.end)) {
-    first = parseIP(range.start)!.value;
-    last = parseIP(range.end)!.value;
-  } else if (isSet(range.start) && isSet(range.subnet)) {
-    first = parseIP(range.start)!.value;
-    last = (parseCIDR(range.subnet) as { ok: true; cidr: CIDR }).cidr.last;
-  } else if (isSet(range.start)) {
+  if (start && end) {
+    first = start.value;
+    last = end.value;
+  } else if (start && cidr) {
+    first = start.value;
+    last = cidr.last;
+  } else if (start) {
     return { ok: false, error: 'pool with Start requires End or Subnet to determine size' };
   } else {
-    const cidr = (parseCIDR(range.subnet!) as { ok: true; cidr: CIDR }).cidr;
-    first = cidr.first;
-    last = cidr.last;
+    first = cidr!.first;
+    last = cidr!.last;
     inclusiveStart = false;
   }
   let size = last - first;
-  if (size < 0n) return { ok: false, error: `end IP ${formatIP(last)} is before start IP ${formatIP(first)}` };
+  if (size < 0n)
+    return { ok: false, error: `end IP ${formatIP(last)} is before start IP ${formatIP(first)}` };
   if (inclusiveStart) size += 1n;
   if (size > GO_MAX_INT) return { ok: false, error: POOL_SIZE_OVERFLOW };
   return { ok: true, size };
@@ -245,9 +268,7 @@ export function compileRange(range: PoolRange): CompiledRange {
 /** True when upstream's sequential scan of `range` (from index 0 to its first error) reaches `ip`. */
 export function compiledRangeContains(compiled: CompiledRange, value: bigint): boolean {
   return (
-    compiled.base !== undefined &&
-    value >= compiled.base &&
-    value < compiled.base + compiled.sequentialCount
+    compiled.base !== undefined && value >= compiled.base && value < compiled.base + compiled.sequentialCount
   );
 }
 
