@@ -5,6 +5,8 @@ import { vitestConfig } from '../../vitest.shared';
 // tests/global-setup.ts, the operator as a child process, one namespace per test file).
 export default defineConfig(
   vitestConfig('operator', {
+    // e2e files each start their own operator; one file at a time keeps the 2-core box sane.
+    fileParallelism: false,
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
       {
@@ -15,8 +17,6 @@ export default defineConfig(
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Each file starts its own operator; running them one at a time keeps the 2-core box sane.
-          fileParallelism: false,
         },
       },
     ],

@@ -127,7 +127,11 @@ export const metav1Condition = obj(
   {
     type: str('Type of condition in CamelCase.', { maxLength: 316 }),
     status: str('Status of the condition, one of True, False, Unknown.', { enum: ['True', 'False', 'Unknown'] }),
-    reason: str('A programmatic identifier for the last transition, in CamelCase.', { maxLength: 1024 }),
+    reason: str('A programmatic identifier for the last transition, in CamelCase.', {
+      maxLength: 1024,
+      minLength: 1,
+      pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
+    }),
     message: str('A human readable message about the last transition.', { maxLength: 32768 }),
     lastTransitionTime: str('When the condition last changed status.', { format: 'date-time' }),
     observedGeneration: int('The .metadata.generation the condition was set from.', {
