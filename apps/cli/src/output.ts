@@ -1,0 +1,44 @@
+// Rendering of command results: Kubernetes `List` objects as YAML or JSON, and kubectl-style tables.
+import type { PlanRow } from '@stableip/ipam-core';
+import { stringify } from 'yaml';
+
+export type ListFormat = 'yaml' | 'json';
+
+export function kubeList(items: unknown[]): { apiVersion: 'v1'; kind: 'List'; items: unknown[] } {
+  return { apiVersion: 'v1', kind: 'List', items };
+}
+
+/** A `List` as kubectl prints it: sequences not indented under their key, no line folding. */
+export function renderList(items: unknown[], format: ListFormat): string {
+  const list = kubeList(items);
+  if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
+  return stringify(list, { indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Columns padded to the widest cell plus three spaces, as kubectl's printers do. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd((widths[column] ?? 0) + 3)))
+      .join('')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The `-o table` view of a plan: one row per claim. */
+export function renderPlanTable(rows: PlanRow[]): string {
+  // The namespace is shown only when the claims span several, to keep the common case narrow.
+  const namespaces = new Set(rows.map((row) => row.namespace));
+  const qualify = namespaces.size > 1;
+  return renderTable(
+    ['CLAIM', 'POOL', 'ADDRESS', 'SOURCE', 'ERROR'],
+    rows.map((row) => [
+      qualify ? `${row.namespace}/${row.claim}` : row.claim,
+      row.pool,
+      row.address || '<none>',
+      row.source ?? '<none>',
+      row.error ?? '',
+    ]),
+  );
+}
