@@ -114,8 +114,10 @@ export function buildCommand(): Command {
   add(option('--leader-elect [bool]', 'elect one active replica with a coordination.k8s.io Lease', envName('leader-elect'), parseBool).default(true));
   add(option('--leader-election-namespace <ns>', 'namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig namespace)', 'POD_NAMESPACE'));
   add(option('--leader-election-id <name>', 'name of the Lease', envName('leader-election-id')).default('stableip-ipam-manager'));
-  add(option('--metrics-bind-address <addr>', 'Prometheus /metrics address ("0" disables)', envName('metrics-bind-address'), parseBindAddress).default(parseBindAddress(':8080'), ':8080'));
-  add(option('--health-probe-bind-address <addr>', '/healthz and /readyz address ("0" disables)', envName('health-probe-bind-address'), parseBindAddress).default(parseBindAddress(':8081'), ':8081'));
+  // commander cannot store `undefined`: a disabled address is null until mapped below.
+  const bind = (value: string) => parseBindAddress(value) ?? null;
+  add(option('--metrics-bind-address <addr>', 'Prometheus /metrics address ("0" disables)', envName('metrics-bind-address'), bind).default(parseBindAddress(':8080'), ':8080'));
+  add(option('--health-probe-bind-address <addr>', '/healthz and /readyz address ("0" disables)', envName('health-probe-bind-address'), bind).default(parseBindAddress(':8081'), ':8081'));
   add(option('--enable-webhooks [bool]', 'serve the admission webhooks', envName('enable-webhooks'), parseBool).default(true));
   add(option('--webhook-host <host>', 'address the webhook server binds (default: all)', envName('webhook-host')));
   add(option('--webhook-port <port>', 'HTTPS port of the admission webhooks (0: any free port)', envName('webhook-port'), parseInteger(0, 65535)).default(9443));
@@ -156,8 +158,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     leaderElect: o['leaderElect'] as boolean,
     leaderElectionNamespace: (o['leaderElectionNamespace'] as string | undefined) || undefined,
     leaderElectionId: o['leaderElectionId'] as string,
-    metricsBindAddress: o['metricsBindAddress'] as BindAddress | undefined,
-    healthProbeBindAddress: o['healthProbeBindAddress'] as BindAddress | undefined,
+    metricsBindAddress: (o['metricsBindAddress'] as BindAddress | null) ?? undefined,
+    healthProbeBindAddress: (o['healthProbeBindAddress'] as BindAddress | null) ?? undefined,
     enableWebhooks: o['enableWebhooks'] as boolean,
     webhookHost: (o['webhookHost'] as string | undefined) || undefined,
     webhookPort: o['webhookPort'] as number,
