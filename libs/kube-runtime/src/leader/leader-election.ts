@@ -153,7 +153,8 @@ export class LeaderElector {
         leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000),
         renewTime: microTime(now),
         acquireTime: takingOver ? microTime(now) : spec.acquireTime,
-        leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver && holder !== '' ? 1 : 0),
+        // As client-go: every change of holder counts, including taking over a released lease.
+        leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
       },
     };
     try {
