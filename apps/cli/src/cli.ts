@@ -8,7 +8,8 @@ import { type ValidateOutput, validateCommand } from './commands/validate';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -22,7 +23,9 @@ export function processIO(): CommandIO {
 
 function buildProgram(io: CommandIO, setExitCode: (code: number) => void): Command {
   const program = new Command('stableip')
-    .description('Stable IPs for Metal3 bare-metal hosts: plan allocations and validate IPAM objects offline.')
+    .description(
+      'Stable IPs for Metal3 bare-metal hosts: plan allocations and validate IPAM objects offline.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
@@ -32,20 +35,34 @@ function buildProgram(io: CommandIO, setExitCode: (code: number) => void): Comma
     .description(
       'Print, as a Kubernetes List, every object ip-address-manager and CAPM3 would create or change for the given manifests (reconciled to a fixed point).',
     )
-    .requiredOption('-f, --filename <path...>', 'manifest files or directories (recursive, *.yaml|*.yml|*.json); - for stdin')
-    .option('--bmh-name-based-preallocation', "name new IPClaims {bmh}-{pool} like CAPM3's --enable-bmh-name-based-preallocation", false)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json', 'table']).default('yaml'))
+    .requiredOption(
+      '-f, --filename <path...>',
+      'manifest files or directories (recursive, *.yaml|*.yml|*.json); - for stdin',
+    )
+    .option(
+      '--bmh-name-based-preallocation',
+      "name new IPClaims {bmh}-{pool} like CAPM3's --enable-bmh-name-based-preallocation",
+      false,
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['yaml', 'json', 'table']).default('yaml'),
+    )
     .exitOverride()
-    .action(async (options: { filename: string[]; bmhNameBasedPreallocation: boolean; output: PlanOutput }) => {
-      setExitCode(await planCommand(options, io));
-    });
+    .action(
+      async (options: { filename: string[]; bmhNameBasedPreallocation: boolean; output: PlanOutput }) => {
+        setExitCode(await planCommand(options, io));
+      },
+    );
 
   program
     .command('validate')
     .description(
       'Run the ip-address-manager admission checks: create, or update where --old holds the same kind/namespace/name. Exit 1 if anything is rejected.',
     )
-    .requiredOption('-f, --filename <path...>', 'manifest files or directories with the objects to check; - for stdin')
+    .requiredOption(
+      '-f, --filename <path...>',
+      'manifest files or directories with the objects to check; - for stdin',
+    )
     .option('--old <path...>', 'manifests with the current objects, to check the given ones as updates')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .exitOverride()
@@ -74,7 +91,9 @@ export async function runCli(argv: string[], io: CommandIO = processIO()): Promi
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`error: unexpected failure: ${message}\n(this is a bug in stableip; please report it with the input)\n`);
+    io.stderr(
+      `error: unexpected failure: ${message}\n(this is a bug in stableip; please report it with the input)\n`,
+    );
     return ExitCode.usage;
   }
 }

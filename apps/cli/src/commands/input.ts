@@ -1,5 +1,5 @@
 // Shared input handling of the commands: load, decode, and turn problems into one UserError.
-import { type DecodedObject, decodeDocuments, formatProblem } from '../manifests/decode';
+import { type DecodeProblem, type DecodedObject, decodeDocuments, formatProblem } from '../manifests/decode';
 import { loadManifests } from '../manifests/load';
 import { UserError } from './errors';
 
@@ -9,13 +9,35 @@ export interface CommandIO {
   readStdin: () => Promise<string>;
 }
 
+/** Problems in input order: by file (as first seen), then by document and item number. */
+function sortProblems(problems: DecodeProblem[], paths: string[]): DecodeProblem[] {
+  const sourceOrder = new Map<string, number>();
+  for (const problem of problems)
+    if (!sourceOrder.has(problem.source)) sourceOrder.set(problem.source, sourceOrder.size);
+  for (const [i, path] of paths.entries())
+    if (sourceOrder.has(path)) sourceOrder.set(path, -paths.length + i);
+  const numbers = (location: string) => (location.match(/\d+/g) ?? []).map(Number);
+  return [...problems].sort((a, b) => {
+    const bySource = (sourceOrder.get(a.source) ?? 0) - (sourceOrder.get(b.source) ?? 0);
+    if (bySource !== 0) return bySource;
+    const [na, nb] = [numbers(a.location), numbers(b.location)];
+    for (let i = 0; i < Math.max(na.length, nb.length); i++) {
+      const diff = (na[i] ?? -1) - (nb[i] ?? -1);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  });
+}
+
 export async function readObjects(paths: string[], io: CommandIO): Promise<DecodedObject[]> {
   const loaded = await loadManifests(paths, io.readStdin);
   const decoded = decodeDocuments(loaded.documents);
-  const problems = [...loaded.problems, ...decoded.problems];
+  const problems = sortProblems([...loaded.problems, ...decoded.problems], paths);
   if (problems.length > 0) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new UserError(`cannot read the input (${count}):\n${problems.map((p) => `- ${formatProblem(p)}`).join('\n')}`);
+    throw new UserError(
+      `cannot read the input (${count}):\n${problems.map((p) => `- ${formatProblem(p)}`).join('\n')}`,
+    );
   }
   return decoded.objects;
 }

@@ -19,9 +19,15 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIO): P
   for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
   for (const deletion of result.deleted) {
     const held =
-      deletion.remainingFinalizers.length > 0 ? ` (still held by finalizers ${deletion.remainingFinalizers.join(', ')})` : '';
-    io.stderr(`deleted: ${deletion.kind} ${deletion.namespace}/${deletion.name} (${deletion.apiVersion})${held}\n`);
+      deletion.remainingFinalizers.length > 0
+        ? ` (still held by finalizers ${deletion.remainingFinalizers.join(', ')})`
+        : '';
+    io.stderr(
+      `deleted: ${deletion.kind} ${deletion.namespace}/${deletion.name} (${deletion.apiVersion})${held}\n`,
+    );
   }
-  io.stdout(options.output === 'table' ? renderPlanTable(result.rows) : renderList(result.items, options.output));
+  io.stdout(
+    options.output === 'table' ? renderPlanTable(result.rows) : renderList(result.items, options.output),
+  );
   return ExitCode.ok;
 }

@@ -59,7 +59,12 @@ export async function validateCommand(options: ValidateCommandOptions, io: Comma
   }
   const rejected = verdicts.filter((verdict) => !verdict.result.allowed);
   if (options.output === 'json') {
-    io.stdout(renderList(rejected.map((verdict) => (verdict.result.allowed ? undefined : toStatus(verdict.result))), 'json'));
+    io.stdout(
+      renderList(
+        rejected.map((verdict) => (verdict.result.allowed ? undefined : toStatus(verdict.result))),
+        'json',
+      ),
+    );
   } else {
     for (const verdict of verdicts) {
       const { object, operation, result } = verdict;

@@ -38,7 +38,15 @@ export interface DecodeResult {
   problems: DecodeProblem[];
 }
 
-type FieldType = 'string' | 'nonEmptyString' | 'integer' | 'boolean' | 'object' | 'stringArray' | 'stringMap' | 'objectArray';
+type FieldType =
+  | 'string'
+  | 'nonEmptyString'
+  | 'integer'
+  | 'boolean'
+  | 'object'
+  | 'stringArray'
+  | 'stringMap'
+  | 'objectArray';
 
 interface FieldRule {
   path: string;
@@ -53,8 +61,16 @@ const metadataRules: FieldRule[] = [
   { path: 'metadata.namespace', type: 'string' },
   { path: 'metadata.uid', type: 'string' },
   { path: 'metadata.deletionTimestamp', type: 'string' },
-  { path: 'metadata.labels', type: 'stringMap', hint: 'label values must be strings (quote numbers and booleans)' },
-  { path: 'metadata.annotations', type: 'stringMap', hint: 'annotation values must be strings (quote numbers and booleans)' },
+  {
+    path: 'metadata.labels',
+    type: 'stringMap',
+    hint: 'label values must be strings (quote numbers and booleans)',
+  },
+  {
+    path: 'metadata.annotations',
+    type: 'stringMap',
+    hint: 'annotation values must be strings (quote numbers and booleans)',
+  },
   { path: 'metadata.finalizers', type: 'stringArray' },
   { path: 'metadata.ownerReferences', type: 'objectArray' },
 ];
@@ -70,7 +86,12 @@ const rangeRules: FieldRule[] = [
 
 const kindRules: Record<string, FieldRule[]> = {
   'ipam.metal3.io/IPPool': [
-    { path: 'spec', type: 'object', required: true, hint: 'an IPPool needs a spec with namePrefix and pools' },
+    {
+      path: 'spec',
+      type: 'object',
+      required: true,
+      hint: 'an IPPool needs a spec with namePrefix and pools',
+    },
     {
       path: 'spec.namePrefix',
       type: 'nonEmptyString',
@@ -78,9 +99,17 @@ const kindRules: Record<string, FieldRule[]> = {
       hint: 'set spec.namePrefix: the prefix of the generated IPAddress names (for example "provisioning")',
     },
     { path: 'spec.clusterName', type: 'string' },
-    { path: 'spec.pools', type: 'objectArray', hint: 'spec.pools is a list of ranges ({start, end} or {subnet})' },
+    {
+      path: 'spec.pools',
+      type: 'objectArray',
+      hint: 'spec.pools is a list of ranges ({start, end} or {subnet})',
+    },
     { path: 'spec.allocationStrategy', type: 'string' },
-    { path: 'spec.preAllocations', type: 'stringMap', hint: 'spec.preAllocations maps claim names to address strings' },
+    {
+      path: 'spec.preAllocations',
+      type: 'stringMap',
+      hint: 'spec.preAllocations maps claim names to address strings',
+    },
     { path: 'spec.prefix', type: 'integer', hint: 'prefix is a whole number such as 24 or 64' },
     { path: 'spec.gateway', type: 'string' },
     { path: 'spec.dnsServers', type: 'stringArray' },
@@ -88,7 +117,12 @@ const kindRules: Record<string, FieldRule[]> = {
   ],
   'ipam.metal3.io/IPClaim': [
     { path: 'spec', type: 'object', required: true, hint: 'an IPClaim needs spec.pool.name' },
-    { path: 'spec.pool', type: 'object', required: true, hint: 'set spec.pool.name to the IPPool to claim from' },
+    {
+      path: 'spec.pool',
+      type: 'object',
+      required: true,
+      hint: 'set spec.pool.name to the IPPool to claim from',
+    },
     {
       path: 'spec.pool.name',
       type: 'nonEmptyString',
@@ -99,11 +133,26 @@ const kindRules: Record<string, FieldRule[]> = {
     { path: 'status.address', type: 'object' },
   ],
   'ipam.metal3.io/IPAddress': [
-    { path: 'spec', type: 'object', required: true, hint: 'an IPAddress needs spec.address, spec.claim and spec.pool' },
-    { path: 'spec.address', type: 'nonEmptyString', required: true, hint: 'set spec.address to the allocated IP' },
+    {
+      path: 'spec',
+      type: 'object',
+      required: true,
+      hint: 'an IPAddress needs spec.address, spec.claim and spec.pool',
+    },
+    {
+      path: 'spec.address',
+      type: 'nonEmptyString',
+      required: true,
+      hint: 'set spec.address to the allocated IP',
+    },
     { path: 'spec.claim', type: 'object', required: true, hint: 'set spec.claim.name to the owning IPClaim' },
     { path: 'spec.claim.name', type: 'string' },
-    { path: 'spec.pool', type: 'object', required: true, hint: 'set spec.pool.name to the IPPool the address comes from' },
+    {
+      path: 'spec.pool',
+      type: 'object',
+      required: true,
+      hint: 'set spec.pool.name to the IPPool the address comes from',
+    },
     { path: 'spec.pool.name', type: 'string' },
     { path: 'spec.prefix', type: 'integer' },
     { path: 'spec.gateway', type: 'string' },
@@ -122,9 +171,24 @@ const kindRules: Record<string, FieldRule[]> = {
     { path: 'status.conditions', type: 'objectArray' },
   ],
   'ipam.cluster.x-k8s.io/IPAddress': [
-    { path: 'spec', type: 'object', required: true, hint: 'an IPAddress needs spec.address, spec.claimRef and spec.poolRef' },
-    { path: 'spec.address', type: 'nonEmptyString', required: true, hint: 'set spec.address to the allocated IP' },
-    { path: 'spec.claimRef', type: 'object', required: true, hint: 'set spec.claimRef.name to the owning IPAddressClaim' },
+    {
+      path: 'spec',
+      type: 'object',
+      required: true,
+      hint: 'an IPAddress needs spec.address, spec.claimRef and spec.poolRef',
+    },
+    {
+      path: 'spec.address',
+      type: 'nonEmptyString',
+      required: true,
+      hint: 'set spec.address to the allocated IP',
+    },
+    {
+      path: 'spec.claimRef',
+      type: 'object',
+      required: true,
+      hint: 'set spec.claimRef.name to the owning IPAddressClaim',
+    },
     { path: 'spec.claimRef.name', type: 'nonEmptyString', required: true, hint: 'set spec.claimRef.name' },
     { path: 'spec.poolRef', type: 'object', required: true, hint: 'set spec.poolRef {apiGroup, kind, name}' },
     { path: 'spec.poolRef.name', type: 'nonEmptyString', required: true, hint: 'set spec.poolRef.name' },
@@ -202,7 +266,11 @@ function lookup(root: Record<string, unknown>, path: string): { found: boolean; 
   return { found: true, value: current };
 }
 
-function checkRules(root: Record<string, unknown>, rules: FieldRule[], prefix = ''): Array<{ field: string; message: string; hint?: string }> {
+function checkRules(
+  root: Record<string, unknown>,
+  rules: FieldRule[],
+  prefix = '',
+): Array<{ field: string; message: string; hint?: string }> {
   const failures: Array<{ field: string; message: string; hint?: string }> = [];
   for (const rule of rules) {
     const { found, value } = lookup(root, rule.path);
@@ -213,7 +281,11 @@ function checkRules(root: Record<string, unknown>, rules: FieldRule[], prefix = 
       const parentBroken = parentPath !== '' && !isRecord(lookup(root, parentPath).value);
       const parentReported = parentBroken && rules.some((r) => r.path === parentPath && r.required);
       if (rule.required && !parentReported) {
-        failures.push({ field, message: 'required field is missing', ...(rule.hint ? { hint: rule.hint } : {}) });
+        failures.push({
+          field,
+          message: 'required field is missing',
+          ...(rule.hint ? { hint: rule.hint } : {}),
+        });
       }
       continue;
     }
@@ -236,7 +308,8 @@ function withoutNulls(value: unknown): unknown {
 
 function objectLabel(value: Record<string, unknown>): string | undefined {
   const kind = typeof value.kind === 'string' ? value.kind : undefined;
-  const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
+  const name =
+    isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
   if (!kind) return undefined;
   return name ? `${kind} ${JSON.stringify(name)}` : kind;
 }
@@ -249,7 +322,8 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
 
   const visit = (value: unknown, source: string, location: string): void => {
     if (value === null || value === undefined) return; // an empty document (`---` alone)
-    const problem = (fields: Omit<DecodeProblem, 'source' | 'location'>) => problems.push({ source, location, ...fields });
+    const problem = (fields: Omit<DecodeProblem, 'source' | 'location'>) =>
+      problems.push({ source, location, ...fields });
     if (!isRecord(value)) {
       problem({ message: `expected a Kubernetes object (a map), got ${describe(value)}` });
       return;
@@ -257,17 +331,30 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
     const label = objectLabel(value);
     const withLabel = label ? { object: label } : {};
     if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-      problem({ ...withLabel, field: 'apiVersion', message: 'required field is missing', hint: 'every object needs apiVersion and kind' });
+      problem({
+        ...withLabel,
+        field: 'apiVersion',
+        message: 'required field is missing',
+        hint: 'every object needs apiVersion and kind',
+      });
       return;
     }
     if (typeof value.kind !== 'string' || value.kind === '') {
-      problem({ field: 'kind', message: 'required field is missing', hint: 'every object needs apiVersion and kind' });
+      problem({
+        field: 'kind',
+        message: 'required field is missing',
+        hint: 'every object needs apiVersion and kind',
+      });
       return;
     }
     // `kind: List` (kubectl get -o yaml) and typed lists such as IPPoolList are flattened.
     if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
       if (!Array.isArray(value.items)) {
-        problem({ object: value.kind, field: 'items', message: `must be a list of objects, got ${describe(value.items)}` });
+        problem({
+          object: value.kind,
+          field: 'items',
+          message: `must be a list of objects, got ${describe(value.items)}`,
+        });
         return;
       }
       value.items.forEach((item, i) => visit(item, source, `${location}, item ${i + 1}`));
@@ -300,7 +387,12 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
     }
     const metadata = cleaned.metadata as Record<string, unknown>;
     if (!metadata.namespace) metadata.namespace = 'default';
-    const decoded: DecodedObject = { kind: known, object: cleaned as unknown as KubeObject, source, location };
+    const decoded: DecodedObject = {
+      kind: known,
+      object: cleaned as unknown as KubeObject,
+      source,
+      location,
+    };
     const key = `${known.group}/${known.kind}/${String(metadata.namespace)}/${String(metadata.name)}`;
     const first = seen.get(key);
     if (first) {

@@ -17,19 +17,39 @@ const table: KnownKind[] = [
   { group: 'ipam.metal3.io', kind: 'IPPool', field: 'ipPools', label: 'IPPool' },
   { group: 'ipam.metal3.io', kind: 'IPClaim', field: 'ipClaims', label: 'IPClaim' },
   { group: 'ipam.metal3.io', kind: 'IPAddress', field: 'ipAddresses', label: 'IPAddress (ipam.metal3.io)' },
-  { group: 'ipam.cluster.x-k8s.io', kind: 'IPAddressClaim', field: 'ipAddressClaims', label: 'IPAddressClaim' },
-  { group: 'ipam.cluster.x-k8s.io', kind: 'IPAddress', field: 'capiIPAddresses', label: 'IPAddress (ipam.cluster.x-k8s.io)' },
+  {
+    group: 'ipam.cluster.x-k8s.io',
+    kind: 'IPAddressClaim',
+    field: 'ipAddressClaims',
+    label: 'IPAddressClaim',
+  },
+  {
+    group: 'ipam.cluster.x-k8s.io',
+    kind: 'IPAddress',
+    field: 'capiIPAddresses',
+    label: 'IPAddress (ipam.cluster.x-k8s.io)',
+  },
   { group: 'cluster.x-k8s.io', kind: 'Cluster', field: 'clusters', label: 'Cluster' },
   { group: 'cluster.x-k8s.io', kind: 'Machine', field: undefined, label: 'Machine' },
   { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3Data', field: 'metal3Data', label: 'Metal3Data' },
-  { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3DataClaim', field: 'metal3DataClaims', label: 'Metal3DataClaim' },
+  {
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: 'Metal3DataClaim',
+    field: 'metal3DataClaims',
+    label: 'Metal3DataClaim',
+  },
   {
     group: 'infrastructure.cluster.x-k8s.io',
     kind: 'Metal3DataTemplate',
     field: 'metal3DataTemplates',
     label: 'Metal3DataTemplate',
   },
-  { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3Machine', field: 'metal3Machines', label: 'Metal3Machine' },
+  {
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: 'Metal3Machine',
+    field: 'metal3Machines',
+    label: 'Metal3Machine',
+  },
   { group: 'metal3.io', kind: 'BareMetalHost', field: 'bareMetalHosts', label: 'BareMetalHost' },
 ];
 

@@ -64,7 +64,8 @@ export function parseManifestText(source: string, text: string): LoadResult {
 export async function loadManifests(paths: string[], readStdin: () => Promise<string>): Promise<LoadResult> {
   const documents: SourceDocument[] = [];
   const problems: DecodeProblem[] = [];
-  const fail = (source: string, message: string, hint: string) => problems.push({ source, location: 'file', message, hint });
+  const fail = (source: string, message: string, hint: string) =>
+    problems.push({ source, location: 'file', message, hint });
   let stdinRead = false;
   for (const path of paths) {
     if (path === '-') {
@@ -80,7 +81,11 @@ export async function loadManifests(paths: string[], readStdin: () => Promise<st
       const info = await stat(path);
       files = info.isDirectory() ? await walk(path) : [path];
       if (info.isDirectory() && files.length === 0) {
-        fail(path, 'the directory holds no *.yaml, *.yml or *.json files', 'point -f at a directory or file with manifests');
+        fail(
+          path,
+          'the directory holds no *.yaml, *.yml or *.json files',
+          'point -f at a directory or file with manifests',
+        );
         continue;
       }
     } catch (error) {

@@ -119,7 +119,7 @@ export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanRes
   if (missingUid.length > 0) {
     warnings.push({
       code: 'MissingOwnerUID',
-      message: `${missingUid.length} new object(s) have ownerReferences without uid because their owners have no metadata.uid in the input; the API server requires owner uids, so plan against objects read from the cluster before applying`,
+      message: `${missingUid.length} new object(s) have ownerReferences without uid: their owners are created by this plan or have no metadata.uid in the input, and uids are never invented (the API server assigns them on create)`,
     });
   }
   const rows = claimRows(store, sources, warnings);
