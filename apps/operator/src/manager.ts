@@ -200,6 +200,7 @@ export async function startOperator(options: OperatorOptions, log: Logger): Prom
     return shuttingDown;
   };
 
+  log.info({ identity, webhookPort: webhook?.port, probePort, metricsPort }, 'operator started');
   return { identity, webhookPort: webhook?.port, probePort, metricsPort, done, shutdown };
 }
 

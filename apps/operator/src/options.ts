@@ -114,8 +114,8 @@ export function buildCommand(): Command {
   add(option('--leader-elect [bool]', 'elect one active replica with a coordination.k8s.io Lease', envName('leader-elect'), parseBool).default(true));
   add(option('--leader-election-namespace <ns>', 'namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig namespace)', 'POD_NAMESPACE'));
   add(option('--leader-election-id <name>', 'name of the Lease', envName('leader-election-id')).default('stableip-ipam-manager'));
-  // commander cannot store `undefined`: a disabled address is null until mapped below.
-  const bind = (value: string) => parseBindAddress(value) ?? null;
+  // commander cannot store `undefined` or null: a disabled address is port -1 until mapped below.
+  const bind = (value: string) => parseBindAddress(value) ?? { host: undefined, port: -1 };
   add(option('--metrics-bind-address <addr>', 'Prometheus /metrics address ("0" disables)', envName('metrics-bind-address'), bind).default(parseBindAddress(':8080'), ':8080'));
   add(option('--health-probe-bind-address <addr>', '/healthz and /readyz address ("0" disables)', envName('health-probe-bind-address'), bind).default(parseBindAddress(':8081'), ':8081'));
   add(option('--enable-webhooks [bool]', 'serve the admission webhooks', envName('enable-webhooks'), parseBool).default(true));
@@ -134,6 +134,8 @@ export function buildCommand(): Command {
   add(option('--kubeconfig <path>', 'kubeconfig (default: in-cluster, else $KUBECONFIG)', 'KUBECONFIG'));
   return command;
 }
+
+const enabled = (address: BindAddress): BindAddress | undefined => (address.port < 0 ? undefined : address);
 
 /** Parses argv (without node and script) and the environment. Throws OptionsError with usage text. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OperatorOptions {
@@ -158,8 +160,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     leaderElect: o['leaderElect'] as boolean,
     leaderElectionNamespace: (o['leaderElectionNamespace'] as string | undefined) || undefined,
     leaderElectionId: o['leaderElectionId'] as string,
-    metricsBindAddress: (o['metricsBindAddress'] as BindAddress | null) ?? undefined,
-    healthProbeBindAddress: (o['healthProbeBindAddress'] as BindAddress | null) ?? undefined,
+    metricsBindAddress: enabled(o['metricsBindAddress'] as BindAddress),
+    healthProbeBindAddress: enabled(o['healthProbeBindAddress'] as BindAddress),
     enableWebhooks: o['enableWebhooks'] as boolean,
     webhookHost: (o['webhookHost'] as string | undefined) || undefined,
     webhookPort: o['webhookPort'] as number,
