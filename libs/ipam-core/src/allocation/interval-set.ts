@@ -26,12 +26,19 @@ export class ValueIntervalSet {
     return this.runs.size();
   }
 
-  /** The run containing `value`, if any. */
-  private runAt(value: bigint): Run | undefined {
+  /** The run with the greatest start <= `value` (it may end before `value`). */
+  private floorRun(value: bigint): Run | undefined {
     const it = this.runs.reverseLowerBound(value);
     if (!it.isAccessible()) return undefined;
-    const [first, last] = it.pointer;
-    return last >= value ? { first, last } : undefined;
+    // One read of the iterator's pointer (a Proxy in js-sdsl) and index access, not destructuring.
+    const pair = it.pointer;
+    return { first: pair[0], last: pair[1] };
+  }
+
+  /** The run containing `value`, if any. */
+  private runAt(value: bigint): Run | undefined {
+    const run = this.floorRun(value);
+    return run && run.last >= value ? run : undefined;
   }
 
   has(value: bigint): boolean {
@@ -46,8 +53,9 @@ export class ValueIntervalSet {
 
   /** Adds `value`; returns false when it was already present. */
   add(value: bigint): boolean {
-    if (this.has(value)) return false;
-    const before = this.runAt(value - 1n);
+    const floor = this.floorRun(value);
+    if (floor && floor.last >= value) return false;
+    const before = floor && floor.last === value - 1n ? floor : undefined;
     const afterLast = this.runs.getElementByKey(value + 1n);
     if (before && afterLast !== undefined) {
       this.runs.eraseElementByKey(value + 1n);
@@ -86,7 +94,9 @@ export class ValueIntervalSet {
     let it = this.runs.reverseLowerBound(first);
     if (!it.isAccessible()) it = this.runs.begin();
     for (; it.isAccessible(); it = it.next()) {
-      const [runFirst, runLast] = it.pointer;
+      const pair = it.pointer;
+      const runFirst = pair[0];
+      const runLast = pair[1];
       if (runFirst > last) break;
       const lo = runFirst > first ? runFirst : first;
       const hi = runLast < last ? runLast : last;

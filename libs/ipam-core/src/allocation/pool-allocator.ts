@@ -78,12 +78,12 @@ export class PoolAllocator {
   private readonly preAllocations = new Map<string, PreAllocation>();
   /** Every value in use: held by a claim's address or reserved by a preAllocation. */
   private readonly used = new ValueIntervalSet();
-  /** value → claim names holding it (several only when objects already collide). */
-  private readonly holders = new Map<bigint, string[]>();
+  /** canonical address → claim name(s) holding it (several only when objects already collide). */
+  private readonly holders = new Map<string, Holders>();
   /** Values reserved by preAllocations (empty while the pool is deleting). */
   private readonly reserved = new Set<bigint>();
   /** In-use addresses that do not parse: they can never match a candidate but are still "in use". */
-  private readonly unparsed = new Map<string, string[]>();
+  private readonly unparsed = new Map<string, Holders>();
 
   constructor(spec: IPPoolSpec, options: PoolAllocatorOptions = {}) {
     this.spec = spec;
@@ -107,8 +107,12 @@ export class PoolAllocator {
       addHolder(this.unparsed, address, claimName);
       return;
     }
-    addHolder(this.holders, ip.value, claimName);
-    this.used.add(ip.value);
+    this.hold(ip.value, formatIP(ip), claimName);
+  }
+
+  private hold(value: bigint, address: CanonicalIP, claimName: string): void {
+    addHolder(this.holders, address, claimName);
+    this.used.add(value);
   }
 
   /**
@@ -122,8 +126,9 @@ export class PoolAllocator {
       removeHolder(this.unparsed, address, claimName);
       return;
     }
-    removeHolder(this.holders, ip.value, claimName);
-    if (!this.holders.has(ip.value) && !this.reserved.has(ip.value)) this.used.delete(ip.value);
+    const canonical = formatIP(ip);
+    removeHolder(this.holders, canonical, claimName);
+    if (!this.holders.has(canonical) && !this.reserved.has(ip.value)) this.used.delete(ip.value);
   }
 
   isInUse(address: string): boolean {
@@ -188,9 +193,9 @@ export class PoolAllocator {
     };
     const total = space.reduce((sum, interval) => sum + interval.last - interval.first + 1n, 0n);
     let allocated = 0n;
-    for (const value of this.holders.keys()) if (inSpace(value)) allocated += 1n;
+    for (const address of this.holders.keys()) if (inSpace(parseIP(address)!.value)) allocated += 1n;
     let preallocated = 0n;
-    for (const value of this.reserved) if (!this.holders.has(value) && inSpace(value)) preallocated += 1n;
+    for (const value of this.reserved) if (!this.holders.has(formatIP(value)) && inSpace(value)) preallocated += 1n;
     return { total, allocated, preallocated, free: total - allocated - preallocated };
   }
 
@@ -264,8 +269,8 @@ export class PoolAllocator {
     if (range.prefix) prefix = range.prefix;
     if (range.gateway !== undefined && range.gateway !== null) gateway = range.gateway;
     if (range.dnsServers && range.dnsServers.length > 0) dnsServers = range.dnsServers;
-    const address = formatIP(value) as CanonicalIP;
-    this.markInUse(address, claimName);
+    const address = formatIP(value);
+    this.hold(value, address, claimName);
     const allocation: Allocation = { address, prefix, source, rangeIndex };
     if (gateway !== undefined) allocation.gateway = gateway;
     if (dnsServers !== undefined) allocation.dnsServers = [...dnsServers];
@@ -273,16 +278,21 @@ export class PoolAllocator {
   }
 }
 
-function addHolder<K>(map: Map<K, string[]>, key: K, claimName: string): void {
+/** One claim name in the common case, an array only when objects collide. */
+type Holders = string | string[];
+
+function addHolder(map: Map<string, Holders>, key: string, claimName: string): void {
   const names = map.get(key);
-  if (!names) map.set(key, [claimName]);
-  else if (!names.includes(claimName)) names.push(claimName);
+  if (names === undefined) map.set(key, claimName);
+  else if (typeof names === 'string') {
+    if (names !== claimName) map.set(key, [names, claimName]);
+  } else if (!names.includes(claimName)) names.push(claimName);
 }
 
-function removeHolder<K>(map: Map<K, string[]>, key: K, claimName: string): void {
+function removeHolder(map: Map<string, Holders>, key: string, claimName: string): void {
   const names = map.get(key);
-  if (!names) return;
-  const remaining = names.filter((name) => name !== claimName);
+  if (names === undefined) return;
+  const remaining = (typeof names === 'string' ? [names] : names).filter((name) => name !== claimName);
   if (remaining.length === 0) map.delete(key);
-  else map.set(key, remaining);
+  else map.set(key, remaining.length === 1 ? remaining[0]! : remaining);
 }
