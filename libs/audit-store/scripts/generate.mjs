@@ -15,7 +15,10 @@ const require = createRequire(join(projectRoot, 'package.json'));
 
 const internalsManifest = require.resolve('@prisma/internals/package.json');
 const wasmTarget = join(dirname(internalsManifest), 'build', 'schema_engine_bg.wasm');
-const wasmSource = join(dirname(createRequire(internalsManifest).resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
+const wasmSource = join(
+  dirname(createRequire(internalsManifest).resolve('@prisma/schema-engine-wasm')),
+  'schema_engine_bg.wasm',
+);
 const sizeOf = (path) => {
   try {
     return statSync(path).size;

@@ -1,5 +1,9 @@
 // Which PostgreSQL the audit store uses: DATABASE_URL when set, otherwise embedded PostgreSQL.
-import { type EmbeddedPostgresOptions, type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres';
+import {
+  type EmbeddedPostgresOptions,
+  type EmbeddedPostgresServer,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
 
 export interface ResolveDatabaseOptions {
   /** Wins over the environment. */

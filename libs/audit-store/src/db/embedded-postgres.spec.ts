@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,11 +8,32 @@ import { resolveDatabase } from './database';
 import { defaultEmbeddedDataDir, findFreePort } from './embedded-postgres';
 
 describe('defaultEmbeddedDataDir', () => {
+  it.runIf(process.getuid?.() === 0)(
+    'refuses, as root, a data directory the postgres user cannot reach',
+    async () => {
+      const hidden = await mkdtemp(join(tmpdir(), 'stableip-hidden-'));
+      try {
+        await expect(
+          resolveDatabase({ env: {}, embedded: { dataDir: join(hidden, 'pg') } }),
+        ).rejects.toMatchObject({
+          code: 'EMBEDDED_POSTGRES_FAILED',
+        });
+      } finally {
+        await rm(hidden, { recursive: true, force: true });
+      }
+    },
+  );
+
   it.each([
     ['an explicit directory wins', { STABLEIP_PG_DATA_DIR: '/srv/pg' }, false, '/srv/pg'],
     ['XDG_STATE_HOME', { XDG_STATE_HOME: '/home/u/.state' }, false, '/home/u/.state/stableip/pg'],
     ['the XDG default', {}, false, join(homedir(), '.local', 'state', 'stableip', 'pg')],
-    ['root (postgres cannot enter /root)', { XDG_STATE_HOME: '/root/.local/state' }, true, '/var/lib/stableip/pg'],
+    [
+      'root (postgres cannot enter /root)',
+      { XDG_STATE_HOME: '/root/.local/state' },
+      true,
+      '/var/lib/stableip/pg',
+    ],
   ])('%s', (_name, env, isRoot, expected) => {
     expect(defaultEmbeddedDataDir(env, isRoot)).toBe(expected);
   });
@@ -33,9 +54,10 @@ describe('resolveDatabase without DATABASE_URL (embedded PostgreSQL)', () => {
   });
 
   it('boots a real PostgreSQL on a free port, migrates it and stores events, and restarts on the same data', async () => {
-    // /tmp is searchable by every user, so this also works as root (server runs as "postgres").
     const root = await mkdtemp(join(tmpdir(), 'stableip-embedded-'));
     scratch.push(root);
+    // As root the server runs as "postgres", which must be able to enter the (0700) temp dir.
+    await chmod(root, 0o755);
     const dataDir = join(root, 'pg');
 
     const first = await resolveDatabase({ env: {}, embedded: { dataDir } });
@@ -45,12 +67,21 @@ describe('resolveDatabase without DATABASE_URL (embedded PostgreSQL)', () => {
       expect(first.databaseUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/stableip$/);
       expect((await stat(join(dataDir, 'PG_VERSION'))).isFile()).toBe(true);
 
-      expect((await migrate({ databaseUrl: first.databaseUrl })).appliedMigrationNames.length).toBeGreaterThan(0);
+      expect(
+        (await migrate({ databaseUrl: first.databaseUrl })).appliedMigrationNames.length,
+      ).toBeGreaterThan(0);
       const store = createAuditStore({ databaseUrl: first.databaseUrl, pool: { max: 2 } });
       try {
         const { created } = await store.appendEvent({
           cluster: 'embedded',
-          object: { namespace: 'metal3', kind: 'IPPool', apiGroup: 'ipam.metal3.io', name: 'pool', uid: 'u-1', resourceVersion: '1' },
+          object: {
+            namespace: 'metal3',
+            kind: 'IPPool',
+            apiGroup: 'ipam.metal3.io',
+            name: 'pool',
+            uid: 'u-1',
+            resourceVersion: '1',
+          },
           action: 'create',
           after: { spec: { namePrefix: 'pool' } },
           observedAt: new Date(),
@@ -82,6 +113,7 @@ describe('resolveDatabase without DATABASE_URL (embedded PostgreSQL)', () => {
 
   it('uses DATABASE_URL when it is set, starting nothing', async () => {
     const resolved = await resolveDatabase({ env: { DATABASE_URL: 'postgres://u@db.example:5432/audit' } });
-    expect(resolved).toMatchObject({ databaseUrl: 'postgres://u@db.example:5432/audit', embedded: undefined });
+    expect(resolved.databaseUrl).toBe('postgres://u@db.example:5432/audit');
+    expect(resolved.embedded).toBeUndefined();
   });
 });

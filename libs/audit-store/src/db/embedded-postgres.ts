@@ -144,7 +144,9 @@ async function ensureDatabase(serverUrl: string, database: string): Promise<void
  * Starts (initialising on first use) an embedded PostgreSQL on 127.0.0.1, or reuses the server
  * already running on the same data directory. Creates the application database when missing.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgresServer> {
   const dataDir = resolve(options.dataDir ?? defaultEmbeddedDataDir());
   const database = options.database ?? 'stableip';
   const isRoot = isRootUser();

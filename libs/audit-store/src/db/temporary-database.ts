@@ -47,7 +47,10 @@ export interface TemporaryDatabase {
 }
 
 /** Creates a uniquely named database on the server of `serverUrl`; `drop()` removes it. */
-export async function createTemporaryDatabase(serverUrl: string, prefix = 'stableip_tmp'): Promise<TemporaryDatabase> {
+export async function createTemporaryDatabase(
+  serverUrl: string,
+  prefix = 'stableip_tmp',
+): Promise<TemporaryDatabase> {
   const name = uniqueDatabaseName(prefix);
   const url = await createDatabase(serverUrl, name);
   return { name, url, drop: () => dropDatabase(serverUrl, name) };

@@ -11,7 +11,10 @@ import { defaultMigrationsDir } from './migrations-dir';
 
 function migrationFolderName(name: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   if (!slug) throw new Error('migration name must contain letters or digits');
   return `${stamp}_${slug}`;
 }

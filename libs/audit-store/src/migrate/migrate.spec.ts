@@ -21,7 +21,9 @@ describe('migrate (WASM schema engine, no native engine)', () => {
   const db = useTestDatabase();
 
   it('applies every committed migration to an empty database', async () => {
-    const committed = (await readMigrationList(defaultMigrationsDir)).migrationDirectories.map((dir) => dir.path);
+    const committed = (await readMigrationList(defaultMigrationsDir)).migrationDirectories.map(
+      (dir) => dir.path,
+    );
     expect(committed.length).toBeGreaterThan(0);
 
     const result = await migrate({ databaseUrl: db.url });

@@ -39,7 +39,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       await engine.stop();
     }
   } catch (error) {
-    throw new AuditStoreError('MIGRATION_FAILED', `applying migrations failed: ${messageOf(error)}`, { cause: error });
+    throw new AuditStoreError('MIGRATION_FAILED', `applying migrations failed: ${messageOf(error)}`, {
+      cause: error,
+    });
   } finally {
     await factory.close();
   }
@@ -93,7 +95,9 @@ export async function checkMigrations(options: CheckMigrationsOptions): Promise<
       engine.free();
     }
   } catch (error) {
-    throw new AuditStoreError('MIGRATION_FAILED', `checking migrations failed: ${messageOf(error)}`, { cause: error });
+    throw new AuditStoreError('MIGRATION_FAILED', `checking migrations failed: ${messageOf(error)}`, {
+      cause: error,
+    });
   } finally {
     await factory.close();
   }

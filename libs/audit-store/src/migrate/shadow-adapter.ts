@@ -45,10 +45,13 @@ class EngineClient extends pg.Client {
     const callbackIndex = args.findIndex((arg) => typeof arg === 'function');
     if (callbackIndex >= 0) {
       const callback = args[callbackIndex] as (error: unknown, result: QueryResultLike) => void;
-      args[callbackIndex] = (error: unknown, result: QueryResultLike) => callback(error, relabelCharColumns(result));
+      args[callbackIndex] = (error: unknown, result: QueryResultLike) =>
+        callback(error, relabelCharColumns(result));
     }
     const pending: unknown = (super.query as (...queryArgs: unknown[]) => unknown)(...args);
-    return pending instanceof Promise ? pending.then((result: QueryResultLike) => relabelCharColumns(result)) : pending;
+    return pending instanceof Promise
+      ? pending.then((result: QueryResultLike) => relabelCharColumns(result))
+      : pending;
   }
 }
 

@@ -34,7 +34,8 @@ export function normalizeRanges(ranges: readonly PoolRangeInput[]): { ranges: Po
   const normalized = ranges.map((range): PoolRange => {
     const start = parseIP(range.start);
     const end = parseIP(range.end);
-    if (!start) throw new AuditStoreError('INVALID_ADDRESS', `range start "${range.start}" is not an IP address`);
+    if (!start)
+      throw new AuditStoreError('INVALID_ADDRESS', `range start "${range.start}" is not an IP address`);
     if (!end) throw new AuditStoreError('INVALID_ADDRESS', `range end "${range.end}" is not an IP address`);
     if (start.family !== end.family || start.value > end.value) {
       throw new AuditStoreError('INVALID_ARGUMENT', `range ${range.start}-${range.end} is not a range`);

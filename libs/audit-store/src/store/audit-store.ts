@@ -112,7 +112,10 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
  * `stableip audit verify`: checks the hash chain of one cluster (or all) on `databaseUrl` with a
  * short-lived single-connection store. See {@link ChainVerification} for the result's shape.
  */
-export async function verifyAuditChain(options: { databaseUrl: string; cluster?: string }): Promise<ChainVerification> {
+export async function verifyAuditChain(options: {
+  databaseUrl: string;
+  cluster?: string;
+}): Promise<ChainVerification> {
   const store = createAuditStore({ databaseUrl: options.databaseUrl, pool: { max: 1 } });
   try {
     return await store.verifyChain(options.cluster);

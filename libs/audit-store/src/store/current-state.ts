@@ -86,7 +86,8 @@ function toPoolRecord(row: Pool, cluster: string): PoolRecord {
 
 function eventIdOf(eventId: string | null | undefined): bigint | null {
   if (eventId === null || eventId === undefined) return null;
-  if (!/^\d+$/.test(eventId)) throw new AuditStoreError('INVALID_ARGUMENT', `event id "${eventId}" is not an id`);
+  if (!/^\d+$/.test(eventId))
+    throw new AuditStoreError('INVALID_ARGUMENT', `event id "${eventId}" is not an id`);
   return BigInt(eventId);
 }
 
@@ -113,7 +114,12 @@ export async function upsertHostIn(tx: TransactionClient, input: HostInput): Pro
 }
 
 /** The host row, created as a placeholder (seen now, no labels) when the BMH was not recorded yet. */
-async function hostIdFor(tx: TransactionClient, clusterId: number, host: ObjectName, at: Date): Promise<number> {
+async function hostIdFor(
+  tx: TransactionClient,
+  clusterId: number,
+  host: ObjectName,
+  at: Date,
+): Promise<number> {
   const row = await tx.host.upsert({
     where: { hostKey: { clusterId, namespace: host.namespace, name: host.name } },
     create: { clusterId, namespace: host.namespace, name: host.name, firstSeenAt: at, lastSeenAt: at },
@@ -129,7 +135,14 @@ function poolKind(pool: PoolRef): string {
 async function poolIdFor(tx: TransactionClient, clusterId: number, pool: PoolRef, at: Date): Promise<number> {
   const row = await tx.pool.upsert({
     where: { poolKey: { clusterId, namespace: pool.namespace, kind: poolKind(pool), name: pool.name } },
-    create: { clusterId, namespace: pool.namespace, name: pool.name, kind: poolKind(pool), firstSeenAt: at, lastSeenAt: at },
+    create: {
+      clusterId,
+      namespace: pool.namespace,
+      name: pool.name,
+      kind: poolKind(pool),
+      firstSeenAt: at,
+      lastSeenAt: at,
+    },
     update: {},
   });
   return row.id;
@@ -199,7 +212,10 @@ function prepareAddress(input: AddressInput): PreparedAddress {
 
 function assertSource(source: string): asserts source is AssignmentSource {
   if (!(ASSIGNMENT_SOURCES as readonly string[]).includes(source)) {
-    throw new AuditStoreError('INVALID_ARGUMENT', `assignment source "${source}" is not one of ${ASSIGNMENT_SOURCES.join(', ')}`);
+    throw new AuditStoreError(
+      'INVALID_ARGUMENT',
+      `assignment source "${source}" is not one of ${ASSIGNMENT_SOURCES.join(', ')}`,
+    );
   }
 }
 
@@ -250,7 +266,10 @@ async function insertAssignment(
 }
 
 /** Opens an interval; fails with ASSIGNMENT_CONFLICT when the pool's address is held already. */
-export async function openAssignmentIn(tx: TransactionClient, input: OpenAssignmentInput): Promise<AssignmentRecord> {
+export async function openAssignmentIn(
+  tx: TransactionClient,
+  input: OpenAssignmentInput,
+): Promise<AssignmentRecord> {
   assertSource(input.source);
   const address = prepareAddress(input.address);
   const cluster = await lockCluster(tx, input.cluster);
@@ -343,7 +362,11 @@ export async function applyAssignmentChangeIn(
       ...(keep.addressName === null && address?.addressName ? { addressName: address.addressName } : {}),
       ...(keep.gateway === null && address?.gateway ? { gateway: address.gateway } : {}),
     };
-    const row = await tx.assignment.update({ where: { id: keep.id }, data: fills, include: assignmentInclude });
+    const row = await tx.assignment.update({
+      where: { id: keep.id },
+      data: fills,
+      include: assignmentInclude,
+    });
     unchanged = toAssignmentRecord(row);
   } else if (address) {
     opened = await insertAssignment(

@@ -39,7 +39,11 @@ export async function lockCluster(tx: TransactionClient, name: string): Promise<
   return { id: row.id, name, headSeq: row.head_seq, headHash: row.head_hash };
 }
 
-function assertOneOf<T extends string>(value: string, allowed: readonly T[], what: string): asserts value is T {
+function assertOneOf<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  what: string,
+): asserts value is T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new AuditStoreError('INVALID_ARGUMENT', `${what} "${value}" is not one of ${allowed.join(', ')}`);
   }
@@ -56,7 +60,10 @@ function validate(input: NewEvent): void {
     throw new AuditStoreError('INVALID_ARGUMENT', 'observedAt must be a valid Date');
   }
   if (input.deletionObservedOnRelist && (input.action !== 'delete' || input.source !== 'relist')) {
-    throw new AuditStoreError('INVALID_ARGUMENT', 'only a delete found by a relist can be flagged deletionObservedOnRelist');
+    throw new AuditStoreError(
+      'INVALID_ARGUMENT',
+      'only a delete found by a relist can be flagged deletionObservedOnRelist',
+    );
   }
 }
 

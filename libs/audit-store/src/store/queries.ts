@@ -37,8 +37,15 @@ function overlapping(from?: Date, to?: Date): Prisma.AssignmentWhereInput {
 
 const chronological = [{ validFrom: 'asc' as const }, { id: 'asc' as const }];
 
-async function findAssignments(prisma: PrismaClient, where: Prisma.AssignmentWhereInput): Promise<AssignmentRecord[]> {
-  const rows = await prisma.assignment.findMany({ where, include: assignmentInclude, orderBy: chronological });
+async function findAssignments(
+  prisma: PrismaClient,
+  where: Prisma.AssignmentWhereInput,
+): Promise<AssignmentRecord[]> {
+  const rows = await prisma.assignment.findMany({
+    where,
+    include: assignmentInclude,
+    orderBy: chronological,
+  });
   return rows.map(toAssignmentRecord);
 }
 
@@ -78,13 +85,21 @@ export function holdersOfAddress(prisma: PrismaClient, query: AddressQuery): Pro
 }
 
 /** The assignments in force at instant `at`. */
-export function stateAsOf(prisma: PrismaClient, at: Date, filter?: AssignmentFilter): Promise<AssignmentRecord[]> {
-  if (Number.isNaN(at.getTime())) throw new AuditStoreError('INVALID_ARGUMENT', 'stateAsOf needs a valid Date');
+export function stateAsOf(
+  prisma: PrismaClient,
+  at: Date,
+  filter?: AssignmentFilter,
+): Promise<AssignmentRecord[]> {
+  if (Number.isNaN(at.getTime()))
+    throw new AuditStoreError('INVALID_ARGUMENT', 'stateAsOf needs a valid Date');
   return findAssignments(prisma, { ...filterWhere(filter), ...validAt(at) });
 }
 
 /** The open assignments: every claim's current address. */
-export function currentAssignments(prisma: PrismaClient, filter?: AssignmentFilter): Promise<AssignmentRecord[]> {
+export function currentAssignments(
+  prisma: PrismaClient,
+  filter?: AssignmentFilter,
+): Promise<AssignmentRecord[]> {
   return findAssignments(prisma, { ...filterWhere(filter), validTo: null });
 }
 
@@ -99,7 +114,8 @@ export interface EventsSinceQuery {
 /** Events committed after `cursor`, in commit order (ids are taken and committed in one order). */
 export async function eventsSince(prisma: PrismaClient, query: EventsSinceQuery = {}): Promise<EventPage> {
   const cursor = query.cursor ?? '0';
-  if (!/^\d+$/.test(cursor)) throw new AuditStoreError('INVALID_ARGUMENT', `cursor "${cursor}" is not a cursor`);
+  if (!/^\d+$/.test(cursor))
+    throw new AuditStoreError('INVALID_ARGUMENT', `cursor "${cursor}" is not a cursor`);
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 500), 1), 10_000);
   const rows = await prisma.event.findMany({
     where: {
