@@ -7,6 +7,8 @@ export default defineConfig(
   vitestConfig('operator', {
     // e2e files each start their own operator; one file at a time keeps the 2-core box sane.
     fileParallelism: false,
+    // Each project lists its own files (project arrays are merged with the root's).
+    include: [],
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
       {

@@ -74,7 +74,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.client.resource(Validating).delete({ name: names.validating }).catch(() => undefined);
   await c?.client.resource(Mutating).delete({ name: names.mutating }).catch(() => undefined);
+  // Graceful shutdown must not hang on the API server's keep-alive connections to the webhook.
+  const t0 = Date.now();
   expect(await operator?.kill('SIGTERM')).toBe(0);
+  expect(Date.now() - t0).toBeLessThan(10_000);
   c?.client.close();
 });
 

@@ -121,7 +121,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     setCertificate: (certificate) => server.setSecureContext({ cert: certificate.cert, key: certificate.key }),
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // The API server keeps connections alive; in-flight reviews get 2 s, then all are closed.
+        const force = setTimeout(() => server.closeAllConnections(), 2000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
