@@ -53,6 +53,7 @@ const nsCell = (m: Measurement): string => {
   return bound(formatNumber(cost.nsPerOp), cost.lowerBound);
 };
 const msCell = (m: Measurement): string => bound(formatNumber(m.totalMs), !m.complete);
+const cpuCell = (m: Measurement): string => bound(formatNumber(m.cpuMs), !m.complete);
 const ratioCell = (naive: Measurement, fast: Measurement): string => {
   const r = ratio(naive, fast);
   return bound(`${formatNumber(r.value)}x`, r.lowerBound);
@@ -67,18 +68,20 @@ for (const workload of mainWorkloads) {
     'stableip',
     ops(fast),
     msCell(fast),
+    cpuCell(fast),
     nsCell(fast),
     mb(fast),
     '',
     fast.note ?? '',
   ]);
   const estimate = naive.complete ? undefined : extrapolateMs(naive, workload.naiveSteps);
-  const note = estimate === undefined ? '' : `est. ${formatDuration(estimate)} for all (steps x ns/step)`;
+  const note = estimate === undefined ? '' : `est. ${formatDuration(estimate)} for all`;
   mainRows.push([
     '',
     'naive scan',
     ops(naive),
     msCell(naive),
+    cpuCell(naive),
     nsCell(naive),
     mb(naive),
     ratioCell(naive, fast),
@@ -111,24 +114,39 @@ if (asJson) {
   );
   console.log(
     renderTable(
-      ['workload', 'engine', 'ops', 'total ms', 'ns/op', 'peak RSS MB', 'naive/stableip', 'note'],
+      [
+        'workload',
+        'engine',
+        'ops',
+        'wall ms',
+        'cpu ms',
+        'ns/op (cpu)',
+        'peak RSS MB',
+        'naive/stableip',
+        'note',
+      ],
       mainRows,
     ),
   );
-  console.log('\nPer-allocation cost as n grows (sequential, /16 + IPv6 /64):\n');
+  console.log('\nPer-allocation CPU cost (ns) as n grows (sequential, /16 + IPv6 /64):\n');
   console.log(
     renderTable(
       [
         'n claims',
         'stableip ns/op',
-        'stableip last-1k ns/op',
+        'stableip last-1k',
         'naive ns/op',
-        'naive last-1k ns/op',
+        'naive last-1k',
         'naive/stableip',
         'naive est. total',
       ],
       flatRows,
     ),
   );
-  console.log('\n"> x": the naive run hit the time cap, so x is a lower bound (see tools/bench/README.md).');
+  console.log(
+    '\nns/op and ratios use CPU time (user + system). "> x": the naive run hit the time cap, so x is a lower bound;',
+  );
+  console.log(
+    '"est." extrapolates the exact number of scan steps at the measured CPU cost per step (tools/bench/README.md).',
+  );
 }

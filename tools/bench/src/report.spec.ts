@@ -6,6 +6,7 @@ const measurement = (ops: number, totalMs: number, complete: boolean): Measureme
   ops,
   target: 100,
   totalMs,
+  cpuMs: totalMs,
   complete,
 });
 

@@ -10,11 +10,12 @@ export interface Cost {
   lowerBound: boolean;
 }
 
+/** Cost per operation in CPU time (wall time on a shared 2-core machine mostly measures the queue). */
 export function costOf(measurement: Measurement): Cost {
   if (measurement.complete) {
-    return { nsPerOp: (measurement.totalMs * 1e6) / Math.max(measurement.ops, 1), lowerBound: false };
+    return { nsPerOp: (measurement.cpuMs * 1e6) / Math.max(measurement.ops, 1), lowerBound: false };
   }
-  return { nsPerOp: (measurement.totalMs * 1e6) / (measurement.ops + 1), lowerBound: true };
+  return { nsPerOp: (measurement.cpuMs * 1e6) / (measurement.ops + 1), lowerBound: true };
 }
 
 /** naive / stableip, a lower bound when the naive run was capped. */
@@ -49,7 +50,7 @@ export function renderTable(header: string[], rows: string[][]): string {
  */
 export function extrapolateMs(measurement: Measurement, naiveSteps: bigint): number | undefined {
   if (!measurement.steps) return undefined;
-  return Number(naiveSteps) * (measurement.totalMs / measurement.steps);
+  return Number(naiveSteps) * (measurement.cpuMs / measurement.steps);
 }
 
 export function formatDuration(ms: number): string {

@@ -195,7 +195,8 @@ export class PoolAllocator {
     let allocated = 0n;
     for (const address of this.holders.keys()) if (inSpace(parseIP(address)!.value)) allocated += 1n;
     let preallocated = 0n;
-    for (const value of this.reserved) if (!this.holders.has(formatIP(value)) && inSpace(value)) preallocated += 1n;
+    for (const value of this.reserved)
+      if (!this.holders.has(formatIP(value)) && inSpace(value)) preallocated += 1n;
     return { total, allocated, preallocated, free: total - allocated - preallocated };
   }
 

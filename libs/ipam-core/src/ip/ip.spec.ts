@@ -20,12 +20,19 @@ describe('parseIP / formatIP (Go net.IP semantics)', () => {
     expect(canonicalIP(input)).toBe(expected);
   });
 
-  it.each(['', '1.2.3', '01.2.3.4', '1.2.3.256', '1.2.3.4/24', 'fe80::1%eth0', '2001:db8::00005', 'x', '1::2::3'])(
-    'rejects %j',
-    (input) => {
-      expect(parseIP(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '1.2.3',
+    '01.2.3.4',
+    '1.2.3.256',
+    '1.2.3.4/24',
+    'fe80::1%eth0',
+    '2001:db8::00005',
+    'x',
+    '1::2::3',
+  ])('rejects %j', (input) => {
+    expect(parseIP(input)).toBeUndefined();
+  });
 
   it('orders IPv4 before IPv6 in netip order', () => {
     expect(compareIPNetip(parseIP('255.255.255.255')!, parseIP('::1')!)).toBeLessThan(0);
@@ -51,7 +58,10 @@ describe('parseCIDR', () => {
     expect(r.ok && formatIP(r.cidr.last)).toBe('2001:db8::ffff:ffff:ffff:ffff');
   });
 
-  it.each(['192.168.1.0/33', '192.168.1.0', '2001:db8::/129', 'foo/24', '10.0.0.0/024'])('rejects %j', (t) => {
-    expect(parseCIDR(t)).toEqual({ ok: false, error: `invalid CIDR address: ${t}` });
-  });
+  it.each(['192.168.1.0/33', '192.168.1.0', '2001:db8::/129', 'foo/24', '10.0.0.0/024'])(
+    'rejects %j',
+    (t) => {
+      expect(parseCIDR(t)).toEqual({ ok: false, error: `invalid CIDR address: ${t}` });
+    },
+  );
 });
