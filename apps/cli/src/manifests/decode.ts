@@ -256,10 +256,26 @@ function matches(type: FieldType, value: unknown): boolean {
   }
 }
 
-/** Reads `a.b.c`; `found` is false when a parent is missing (a wrong parent is reported by its rule). */
-function lookup(root: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
+const splitCache = new Map<string, string[]>();
+
+/** `a.b.c` as parts, split once per rule path (decoding 30,000 objects reads each path often). */
+function pathParts(path: string): string[] {
+  let parts = splitCache.get(path);
+  if (!parts) {
+    parts = path.split('.');
+    splitCache.set(path, parts);
+  }
+  return parts;
+}
+
+/** Reads a path; `found` is false when a parent is missing (a wrong parent is reported by its rule). */
+function lookup(
+  root: Record<string, unknown>,
+  parts: string[],
+  depth = parts.length,
+): { found: boolean; value: unknown } {
   let current: unknown = root;
-  for (const part of path.split('.')) {
+  for (const part of parts.slice(0, depth)) {
     if (!isRecord(current) || !(part in current)) return { found: false, value: undefined };
     current = current[part];
   }
@@ -273,16 +289,18 @@ function checkRules(
 ): Array<{ field: string; message: string; hint?: string }> {
   const failures: Array<{ field: string; message: string; hint?: string }> = [];
   for (const rule of rules) {
-    const { found, value } = lookup(root, rule.path);
-    const field = prefix + rule.path;
+    const parts = pathParts(rule.path);
+    const { found, value } = lookup(root, parts);
     // `null` in YAML (`key:` with nothing after it) is treated as absent, as the API server does.
     if (!found || value === null) {
-      const parentPath = rule.path.includes('.') ? rule.path.slice(0, rule.path.lastIndexOf('.')) : '';
-      const parentBroken = parentPath !== '' && !isRecord(lookup(root, parentPath).value);
+      if (!rule.required) continue;
+      // A missing or mistyped required parent is reported once, by the parent's own rule.
+      const parentPath = parts.slice(0, -1).join('.');
+      const parentBroken = parts.length > 1 && !isRecord(lookup(root, parts, parts.length - 1).value);
       const parentReported = parentBroken && rules.some((r) => r.path === parentPath && r.required);
-      if (rule.required && !parentReported) {
+      if (!parentReported) {
         failures.push({
-          field,
+          field: prefix + rule.path,
           message: 'required field is missing',
           ...(rule.hint ? { hint: rule.hint } : {}),
         });
@@ -291,7 +309,7 @@ function checkRules(
     }
     if (!matches(rule.type, value)) {
       const message = `must be ${expected[rule.type]}, got ${describe(value)}`;
-      failures.push({ field, message, ...(rule.hint ? { hint: rule.hint } : {}) });
+      failures.push({ field: prefix + rule.path, message, ...(rule.hint ? { hint: rule.hint } : {}) });
     }
   }
   return failures;
@@ -374,7 +392,7 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
     const rules = [...metadataRules, ...(kindRules[`${known.group}/${known.kind}`] ?? [])];
     const failures = checkRules(cleaned, rules);
     if (known.kind === 'IPPool' && known.group === 'ipam.metal3.io') {
-      const pools = lookup(cleaned, 'spec.pools').value;
+      const pools = lookup(cleaned, pathParts('spec.pools')).value;
       if (Array.isArray(pools)) {
         pools.forEach((range, i) => {
           if (isRecord(range)) failures.push(...checkRules(range, rangeRules, `spec.pools[${i}].`));

@@ -36,6 +36,16 @@ function describeIOError(error: unknown): string {
 export function parseManifestText(source: string, text: string): LoadResult {
   const documents: SourceDocument[] = [];
   const problems: DecodeProblem[] = [];
+  // JSON is YAML, but JSON.parse is an order of magnitude faster on big dumps (kubectl get -o
+  // json); on a JSON syntax error the YAML parser runs anyway and reports line and column.
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      documents.push({ source, index: 1, value: JSON.parse(text) as unknown });
+      return { documents, problems };
+    } catch {
+      // fall through to the YAML parser
+    }
+  }
   const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const list = Array.isArray(parsed) ? parsed : [parsed];
   list.forEach((document, i) => {

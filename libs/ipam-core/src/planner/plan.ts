@@ -11,7 +11,7 @@ import type {
 } from '../api/types';
 import { reconcileMetal3Data } from './capm3';
 import { admissionWarnings } from './deps';
-import { type PoolMembers, type ReconcileContext, claimKey, reconcilePool } from './pool-reconciler';
+import { type PoolMembers, type ReconcileContext, reconcilePool } from './pool-reconciler';
 import { seededRandom } from './rng';
 import { type Entry, type KindKey, ObjectStore, namespaceOf } from './store';
 import type {
@@ -68,7 +68,7 @@ export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanRes
     }
   }
 
-  const sources = new Map<string, AllocationSourceName>();
+  const sources = new Map<Entry, AllocationSourceName>();
   const seed = options.seed ?? DEFAULT_SEED;
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
   let passWarnings: PlanWarning[] = [];
@@ -251,14 +251,16 @@ function addressOfClaim(
 
 function claimRows(
   store: ObjectStore,
-  sources: Map<string, AllocationSourceName>,
+  sources: Map<Entry, AllocationSourceName>,
   warnings: PlanWarning[],
 ): PlanRow[] {
   const rows: PlanRow[] = [];
-  const claims: Array<Entry<IPClaim> | Entry<IPAddressClaim>> = [
-    ...store.list<IPClaim>('IPClaim'),
-    ...store.list<IPAddressClaim>('IPAddressClaim'),
-  ];
+  // Both lists are sorted by namespace and name: merge them (IPAddressClaim after IPClaim on a tie).
+  const claims = mergeSorted<Entry<IPClaim> | Entry<IPAddressClaim>>(
+    store.list<IPClaim>('IPClaim'),
+    store.list<IPAddressClaim>('IPAddressClaim'),
+    (a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name),
+  );
   for (const entry of claims) {
     const claim = entry.current;
     const namespace = namespaceOf(claim);
@@ -275,7 +277,7 @@ function claimRows(
       pool,
       address,
     };
-    if (address) row.source = sources.get(claimKey(claim.kind, namespace, name)) ?? 'existing';
+    if (address) row.source = sources.get(entry) ?? 'existing';
     const error = isMetal3
       ? (claim as IPClaim).status?.errorMessage
       : (claim as IPAddressClaim).status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False')
@@ -290,8 +292,24 @@ function claimRows(
       });
     }
   }
-  return rows.sort(
-    (a, b) =>
-      compareText(a.namespace, b.namespace) || compareText(a.claim, b.claim) || compareText(a.kind, b.kind),
-  );
+  return rows;
+}
+
+function mergeSorted<T>(a: T[], b: T[], compare: (x: T, y: T) => number): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const x = a[i];
+    const y = b[j];
+    if (x === undefined || y === undefined) break;
+    if (compare(x, y) <= 0) {
+      merged.push(x);
+      i++;
+    } else {
+      merged.push(y);
+      j++;
+    }
+  }
+  return merged.concat(a.slice(i), b.slice(j));
 }

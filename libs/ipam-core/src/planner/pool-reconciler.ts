@@ -47,12 +47,8 @@ export interface ReconcileContext {
   store: ObjectStore;
   random: () => number;
   warn: (warning: PlanWarning) => void;
-  /** How each claim got its address in this plan, keyed by `kind/namespace/name`. */
-  sources: Map<string, AllocationSourceName>;
-}
-
-export function claimKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+  /** How each claim got its address in this plan. */
+  sources: Map<Entry, AllocationSourceName>;
 }
 
 function keyOf(object: KubeObject) {
@@ -95,7 +91,8 @@ function recordMatches(record: Record<string, string> | undefined, map: Map<stri
 
 function sortedRecord(map: Map<string, string>): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const key of [...map.keys()].sort()) record[key] = map.get(key)!;
+  for (const [key, value] of [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    record[key] = value;
   return record;
 }
 
@@ -159,12 +156,12 @@ function setClusterOwnerReference(store: ObjectStore, poolEntry: Entry<IPPool>, 
       ref.name === wanted.name &&
       groupOf(ref.apiVersion) === groupOf(cluster.apiVersion),
   );
-  if (index < 0) {
+  const existing = references[index];
+  if (existing === undefined) {
     const edited = store.edit(poolEntry);
     edited.metadata.ownerReferences = [...references, wanted];
     return;
   }
-  const existing = references[index]!;
   const uidChanged = wanted.uid !== undefined && existing.uid !== wanted.uid;
   if (existing.apiVersion !== wanted.apiVersion || uidChanged) {
     const edited = store.edit(poolEntry);
@@ -245,13 +242,8 @@ function heldByOthers(claim: KubeObject, ownFinalizer: string): boolean {
   return (claim.metadata.finalizers ?? []).some((finalizer) => finalizer !== ownFinalizer);
 }
 
-function recordSource(pass: PoolPass, claim: KubeObject, result: AllocationResult): void {
-  if (result.ok) {
-    pass.context.sources.set(
-      claimKey(claim.kind, namespaceOf(claim), claim.metadata.name ?? ''),
-      result.allocation.source,
-    );
-  }
+function recordSource(pass: PoolPass, claim: Entry, result: AllocationResult): void {
+  if (result.ok) pass.context.sources.set(claim, result.allocation.source);
 }
 
 function addressObjectName(pass: PoolPass, address: string): string {
@@ -345,7 +337,7 @@ function reconcileMetal3Claim(pass: PoolPass, entry: Entry<IPClaim>): void {
     spec,
   });
   pass.indexes.set(name, allocation.address);
-  recordSource(pass, entry.current, result);
+  recordSource(pass, entry, result);
   setMetal3ClaimAddress(store, entry, objectName, namespace);
 }
 
@@ -497,7 +489,7 @@ function reconcileCapiClaim(pass: PoolPass, entry: Entry<IPAddressClaim>): void 
     },
   });
   pass.indexes.set(name, allocation.address);
-  recordSource(pass, entry.current, result);
+  recordSource(pass, entry, result);
   setCapiClaimAddress(store, entry, objectName);
   setReadyCondition(store, entry, { type: READY, status: 'True' });
 }
