@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { testLogger } from '../../tests/support';
 import { ItemExponentialFailureRateLimiter } from '../workqueue/rate-limiter';
 import { Controller, TerminalError, type ReconcileResult } from './controller';
 
@@ -27,6 +28,7 @@ describe('Controller', () => {
       name: 'test',
       concurrency: 4,
       registry: new Registry(),
+      logger: testLogger,
       reconcile: async (key) => {
         perKey.set(key, (perKey.get(key) ?? 0) + 1);
         if ((perKey.get(key) ?? 0) > 1) overlapOnSameKey = true;
@@ -55,6 +57,7 @@ describe('Controller', () => {
     const controller = new Controller({
       name: 'retrying',
       registry,
+      logger: testLogger,
       rateLimiter: new ItemExponentialFailureRateLimiter(5, 1000),
       reconcile: async (key): Promise<ReconcileResult | void> => {
         calls.push(key);
@@ -104,6 +107,7 @@ describe('Controller', () => {
     const controller = new Controller({
       name: 'graceful',
       registry: new Registry(),
+      logger: testLogger,
       reconcile: async (key) => {
         started.push(key);
         await tick(50);

@@ -79,9 +79,11 @@ export class EventRecorder {
       reason,
       note,
     ]);
+    // The time of the occurrence, not of the (possibly queued) write.
+    const at = this.#now();
     const previous = this.#chains.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.#write(key, involvedObject, type, reason, note))
+      .then(() => this.#write(key, at, involvedObject, type, reason, note))
       .catch((err: unknown) =>
         this.#log.warn(
           {
@@ -105,12 +107,12 @@ export class EventRecorder {
 
   async #write(
     key: string,
+    now: number,
     involvedObject: ObjectReference,
     type: EventType,
     reason: string,
     message: string,
   ): Promise<void> {
-    const now = this.#now();
     const timestamp = rfc3339(now);
     const known = this.#aggregates.get(key);
     if (known) {

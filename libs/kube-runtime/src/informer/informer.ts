@@ -8,9 +8,9 @@
 //  - resyncs: every `resyncPeriodMs` each cached object is handed to onResync handlers;
 //  - treats an absent resource (CRD not installed: 404 on list) as a state, retried periodically;
 //  - exposes hasSynced() and isStale() for readiness probes.
-import { Watch } from '@kubernetes/client-node';
 import type { KubeClient } from '../client/client';
 import { KubeApiError, toKubeApiError } from '../client/errors';
+import { openWatch, type WatchStream } from '../client/watch';
 import {
   apiVersionOf,
   objectKey,
@@ -86,7 +86,7 @@ export interface InformerStats {
 
 interface WatchSession {
   id: number;
-  abort?: AbortController;
+  stream?: WatchStream;
   abandoned: boolean;
 }
 
@@ -347,12 +347,11 @@ export class Informer<T extends KubeObject> {
         this.#log.error({ err }, 'watch event handling failed');
       }
     };
-    const onDone = (err: unknown) => {
+    const onDone = (error: KubeApiError | null) => {
       if (!current()) return;
       session.abandoned = true;
       clearTimeout(this.#watchdog);
-      if (err) {
-        const error = toKubeApiError(err);
+      if (error) {
         if (error.reason === 'Gone') {
           this.#relistOnGone(error);
           return;
@@ -377,14 +376,7 @@ export class Informer<T extends KubeObject> {
       this.#watch();
     };
 
-    new Watch(this.#client.kubeConfig)
-      .watch(path, query, onEvent, onDone)
-      .then((abort) => {
-        session.abort = abort;
-        // The session was given up (watchdog, stop) while connecting: close it now.
-        if (!current()) abort.abort();
-      })
-      .catch((err: unknown) => onDone(err ?? new Error('watch failed')));
+    session.stream = openWatch(this.#client.kubeConfig, path, query, { onEvent, onDone });
   }
 
   #handleEvent(session: WatchSession, type: string, raw: unknown): void {
@@ -392,7 +384,7 @@ export class Informer<T extends KubeObject> {
       // The payload is a metav1.Status; 410 means our resourceVersion is too old.
       const error = toKubeApiError(raw);
       session.abandoned = true;
-      session.abort?.abort();
+      session.stream?.abort();
       clearTimeout(this.#watchdog);
       if (error.reason === 'Gone') this.#relistOnGone(error);
       else this.#retryLater(error, 'watch error event', () => this.#watch());
@@ -455,7 +447,7 @@ export class Informer<T extends KubeObject> {
     const session = this.#session;
     if (!session) return;
     session.abandoned = true;
-    session.abort?.abort();
+    session.stream?.abort();
     this.#session = undefined;
     clearTimeout(this.#watchdog);
   }

@@ -180,31 +180,27 @@ export class LeaderElector {
 
   /** Renew every retryPeriod; returns when a renewal deadline passes or `signal` aborts. */
   async #renewLoop(signal: AbortSignal): Promise<void> {
-    const { retryPeriodMs, renewDeadlineMs } = this.#options;
+    const { retryPeriodMs, renewDeadlineMs, identity } = this.#options;
     let lastRenew = this.#options.now();
     while (!signal.aborted) {
       if (!(await sleep(retryPeriodMs, signal))) return;
-      try {
-        if (
-          await this.#withDeadline(
-            this.tryAcquireOrRenew(),
-            renewDeadlineMs - (this.#options.now() - lastRenew),
-          )
-        ) {
-          lastRenew = this.#options.now();
-          continue;
-        }
-      } catch (err) {
-        this.#log.warn({ err: toKubeApiError(err).message }, 'error renewing lease');
+      const remaining = renewDeadlineMs - (this.#options.now() - lastRenew);
+      if (remaining > 0 && (await this.#renewWithin(remaining))) {
+        lastRenew = this.#options.now();
+        continue;
       }
-      if (this.#options.now() - lastRenew >= renewDeadlineMs || this.#leader !== this.#options.identity)
-        return;
+      if (this.#options.now() - lastRenew >= renewDeadlineMs || this.#leader !== identity) return;
     }
   }
 
-  async #withDeadline(attempt: Promise<boolean>, ms: number): Promise<boolean> {
-    if (ms <= 0) return false;
+  /** One renewal attempt that counts as failed when it does not finish within `ms`. */
+  async #renewWithin(ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
+    // A late answer must not surface as an unhandled rejection after the deadline won the race.
+    const attempt = this.tryAcquireOrRenew().catch((err: unknown) => {
+      this.#log.warn({ err: toKubeApiError(err).message }, 'error renewing lease');
+      return false;
+    });
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
     try {
       return await Promise.race([attempt, timeout]);
