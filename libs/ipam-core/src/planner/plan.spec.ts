@@ -486,3 +486,150 @@ describe('plan: determinism and warnings', () => {
     ]);
   });
 });
+
+describe('plan: upstream corner cases', () => {
+  it('tells a CAPI claim that shares its name with an allocated IPClaim that IPClaim address name', () => {
+    const result = plan({
+      ipPools: [pool('p', { pools: [v4Range] })],
+      ipClaims: [claim('same', 'p')],
+      ipAddressClaims: [capiClaim('same', 'p')],
+    });
+    const capi = find<IPAddressClaim>(
+      result.items,
+      'ipam.cluster.x-k8s.io/v1beta2',
+      'IPAddressClaim',
+      'same',
+    );
+    expect(capi?.status).toEqual({ addressRef: { name: 'p-192-168-0-11' } });
+    expect(result.items.filter((i) => i.kind === 'IPAddress').map((i) => i.apiVersion)).toEqual([
+      'ipam.metal3.io/v1alpha1',
+    ]);
+    expect(result.rows.map((r) => [r.kind, r.address])).toEqual([
+      ['IPClaim', '192.168.0.11'],
+      ['IPAddressClaim', '192.168.0.11'],
+    ]);
+  });
+
+  it('warns and leaves the claim pending when the IPAddress name is taken by another pool', () => {
+    const other = address('p', 'x', '192.168.0.11');
+    other.spec.pool.name = 'other-pool-with-same-prefix';
+    const result = plan({
+      ipPools: [pool('p', { pools: [{ start: '192.168.0.11', end: '192.168.0.11' }] })],
+      ipClaims: [claim('a', 'p')],
+      ipAddresses: [other],
+    });
+    expect(result.warnings.map((w) => w.code)).toContain('AddressNameConflict');
+    const updated = find<IPClaim>(result.items, 'ipam.metal3.io/v1alpha1', 'IPClaim', 'a');
+    expect(updated?.metadata.finalizers).toEqual(['ipclaim.ipam.metal3.io']);
+    expect(updated?.status).toBeUndefined();
+  });
+
+  it('warns that the paused annotation is ignored on a pool without clusterName and still serves it', () => {
+    const result = plan({
+      ipPools: [
+        pool(
+          'p',
+          { pools: [v4Range] },
+          { metadata: { name: 'p', namespace: NS, annotations: { 'cluster.x-k8s.io/paused': '' } } },
+        ),
+      ],
+      ipClaims: [claim('a', 'p')],
+    });
+    expect(result.warnings.map((w) => w.code)).toEqual(['PausedAnnotationIgnored', 'MissingOwnerUID']);
+    expect(result.rows[0]?.address).toBe('192.168.0.11');
+  });
+
+  it('clears a sticky error of a deleting claim and releases it', () => {
+    const result = plan({
+      ipPools: [pool('p', { pools: [v4Range] })],
+      ipClaims: [
+        claim(
+          'a',
+          'p',
+          { deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['ipclaim.ipam.metal3.io'] },
+          { errorMessage: 'Exhausted IP Pools' },
+        ),
+      ],
+    });
+    expect(result.deleted.map((d) => `${d.kind}/${d.name}`)).toEqual(['IPClaim/a']);
+    expect(result.rows).toEqual([]);
+  });
+
+  it('fails a CAPI claim whose computed prefix is outside 0..128', () => {
+    const result = plan({
+      ipPools: [pool('p', { pools: [v4Range], prefix: 200 })],
+      ipAddressClaims: [capiClaim('a', 'p')],
+    });
+    const updated = find<IPAddressClaim>(
+      result.items,
+      'ipam.cluster.x-k8s.io/v1beta2',
+      'IPAddressClaim',
+      'a',
+    );
+    expect(updated?.status?.conditions).toEqual([
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'AllocationFailed',
+        message: 'Invalid prefix value, it must be between 0 and 128',
+      },
+    ]);
+    expect(result.items.some((i) => i.kind === 'IPAddress')).toBe(false);
+  });
+
+  it('reports claims whose pool is not in the snapshot', () => {
+    const result = plan({ ipClaims: [claim('a', 'missing')] });
+    expect(result.items).toEqual([]);
+    expect(result.warnings.map((w) => [w.code, w.object?.name])).toEqual([['PoolNotFound', 'a']]);
+    expect(result.rows).toEqual([
+      { claim: 'a', kind: 'IPClaim', namespace: NS, pool: 'missing', address: '' },
+    ]);
+  });
+
+  it('warns about duplicate snapshot objects and uses the first', () => {
+    const result = plan({
+      ipPools: [
+        pool('p', { pools: [v4Range] }),
+        pool('p', { pools: [{ start: '10.0.0.1', end: '10.0.0.1' }] }),
+      ],
+      ipClaims: [claim('a', 'p')],
+    });
+    expect(result.warnings.map((w) => w.code)).toContain('DuplicateObject');
+    expect(result.rows[0]?.address).toBe('192.168.0.11');
+  });
+
+  it('stops at maxPasses and says it did not converge', () => {
+    const result = plan(
+      { ipPools: [pool('p', { pools: [v4Range] })], ipClaims: [claim('a', 'p')] },
+      { maxPasses: 1 },
+    );
+    expect(result.passes).toBe(1);
+    expect(result.warnings.map((w) => w.code)).toContain('NotConverged');
+  });
+
+  it('plans 10,000 new claims next to 10,000 allocated ones in two passes, all addresses distinct', () => {
+    const ipClaims: IPClaim[] = [];
+    const ipAddresses: Metal3IPAddress[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const ip = `10.0.${(i + 1) >> 8}.${(i + 1) & 255}`;
+      ipAddresses.push(address('big', `old-${i}`, ip));
+      ipClaims.push(
+        claim(
+          `old-${i}`,
+          'big',
+          { finalizers: ['ipclaim.ipam.metal3.io'] },
+          { address: { name: `big-${ip.replace(/\./g, '-')}`, namespace: NS } },
+        ),
+      );
+      ipClaims.push(claim(`new-${i}`, 'big'));
+    }
+    const result = plan({
+      ipPools: [pool('big', { pools: [{ subnet: '10.0.0.0/16' }] })],
+      ipClaims,
+      ipAddresses,
+    });
+    expect(result.passes).toBe(2);
+    expect(result.items).toHaveLength(20_001); // 10,000 IPAddresses + 10,000 IPClaims + the pool
+    expect(new Set(result.rows.map((r) => r.address)).size).toBe(20_000);
+  }, 60_000);
+});
