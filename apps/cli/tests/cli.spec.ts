@@ -50,7 +50,7 @@ const cases: Case[] = [
   },
   { name: 'validate-valid', args: ['validate', '-f', 'fixtures/ipv4.yaml', 'fixtures/capi.yaml'], exit: 0 },
   { name: 'error-missing-field', args: ['plan', '-f', 'fixtures/missing-field.yaml'], exit: 2 },
-  { name: 'error-bad-yaml', args: ['plan', '-f', 'fixtures/bad-yaml.yaml'], exit: 2 },
+  { name: 'error-bad-yaml', args: ['plan', '-f', 'fixtures/bad-yaml.txt'], exit: 2 },
   { name: 'error-unknown-kind', args: ['validate', '-f', 'fixtures/unknown-kind.yaml'], exit: 2 },
   { name: 'error-no-such-file', args: ['plan', '-f', 'fixtures/does-not-exist.yaml'], exit: 2 },
   { name: 'error-bad-output-format', args: ['plan', '-f', 'fixtures/ipv4.yaml', '-o', 'wide'], exit: 2 },
