@@ -37,6 +37,7 @@ const cases: Case[] = [
     stdin: readFileSync(`${testsDir}/fixtures/capi.yaml`, 'utf8'),
     exit: 0,
   },
+  { name: 'plan-deleting-yaml', args: ['plan', '-f', 'fixtures/deleting.yaml'], exit: 0 },
   { name: 'validate-text', args: ['validate', '-f', 'fixtures/validate-invalid.yaml'], exit: 1 },
   {
     name: 'validate-json',

@@ -112,10 +112,7 @@ export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanRes
     });
   }
   const { items, deleted } = collectChanges(store);
-  const missingUid = items.filter(
-    (item) =>
-      (item.metadata.ownerReferences ?? []).some((ref) => !ref.uid) && item.metadata.uid === undefined,
-  );
+  const missingUid = items.filter((item) => (item.metadata.ownerReferences ?? []).some((ref) => !ref.uid));
   if (missingUid.length > 0) {
     warnings.push({
       code: 'MissingOwnerUID',
