@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installCrds } from '@stableip/kube-testenv';
 import { useKubeTestNamespace } from '@stableip/kube-testenv/vitest';
-import { fileURLToPath } from 'node:url';
 import {
   GadgetResource,
   TcpProxy,
@@ -12,9 +10,39 @@ import {
   type Widget,
 } from '../../tests/support';
 import { KubeClient } from '../client/client';
+import { defineResource, type KubeObject } from '../client/resource';
 import { Informer, type InformerOptions } from './informer';
 
 const kube = useKubeTestNamespace('kr-informer');
+
+interface Crd extends KubeObject {
+  spec: Record<string, unknown>;
+  status?: { conditions?: Array<{ type: string; status: string }> };
+}
+const CrdResource = defineResource<Crd>({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+});
+/** Installed by the test while an informer already waits for it. */
+const gadgetCrd: Crd = {
+  metadata: { name: 'gadgets.test.stableip.dev' },
+  spec: {
+    group: 'test.stableip.dev',
+    names: { kind: 'Gadget', listKind: 'GadgetList', plural: 'gadgets', singular: 'gadget' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
 
 interface Recorded {
   type: 'add' | 'update' | 'delete' | 'resync';
@@ -31,9 +59,13 @@ describe('Informer against a real API server', () => {
     proxy = await TcpProxy.start(kube.info.server);
     direct = new KubeClient(kube.kubeConfig);
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const informer of informers.splice(0)) informer.stop();
     proxy.resume();
+    // Each test starts from an empty namespace, whatever the previous one left behind.
+    const { items } = await widgets().list({ namespace: kube.namespace });
+    for (const item of items)
+      await widgets().delete({ name: item.metadata!.name!, namespace: kube.namespace });
   });
   afterAll(async () => {
     await proxy.close();
@@ -101,8 +133,10 @@ describe('Informer against a real API server', () => {
   it('restarts the watch after the connection drops and misses nothing', async () => {
     const { informer, events } = startInformer();
     await informer.waitForSync();
+    await eventually(() => informer.state === 'Watching', 5_000, 'watching');
+    await new Promise((r) => setTimeout(r, 300)); // let the watch request reach the server
     const watchStarts = informer.stats.watchStarts;
-    await eventually(() => proxy.dropConnections() > 0, 5_000, 'an open watch connection');
+    expect(proxy.dropConnections()).toBeGreaterThan(0);
     await widgets().create(widget(kube.namespace, 'after-drop'));
     await eventually(() => seen(events, 'add', 'after-drop'), 15_000, 'ADDED after the drop');
     expect(informer.stats.watchStarts).toBeGreaterThan(watchStarts);
@@ -178,9 +212,14 @@ describe('Informer against a real API server', () => {
       expect(gadgets.isNotInstalled()).toBe(true);
       expect(gadgets.state).toBe('NotInstalled');
       expect(gadgets.isStale()).toBe(false); // optional: readiness is not blocked
-      await installCrds(
-        kube.kubeConfig,
-        fileURLToPath(new URL('../../tests/fixtures/late-crds', import.meta.url)),
+      await client.resource(CrdResource).apply(gadgetCrd, { fieldManager: 'kube-runtime-test' });
+      await eventually(
+        async () =>
+          (
+            await client.resource(CrdResource).get({ name: gadgetCrd.metadata!.name! })
+          ).status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'),
+        15_000,
+        'the Gadget CRD established',
       );
       await client
         .resource(GadgetResource)
