@@ -1,5 +1,12 @@
 // Every workload the benchmark knows, by id (the worker looks them up here).
-import { type Workload, allocateClaims, exhaustion, planWorkload, preallocatedBehindV6 } from './workloads';
+import {
+  type Workload,
+  allocateClaims,
+  exhaustion,
+  planAllocations,
+  planWorkload,
+  preallocatedBehindV6,
+} from './workloads';
 
 export const FLAT_SIZES = [1_000, 10_000, 100_000] as const;
 
@@ -8,6 +15,7 @@ export const mainWorkloads: Workload[] = [
   exhaustion(2_000),
   preallocatedBehindV6(1_000),
   planWorkload(10_000, 10_000),
+  planAllocations(10_000, 10_000),
 ];
 
 export const workloads: Workload[] = [

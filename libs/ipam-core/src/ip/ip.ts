@@ -52,10 +52,16 @@ export function parseIP(text: string): IP | undefined {
     for (const part of ipaddr.IPv6.parse(text).parts) value = (value << 16n) | BigInt(part);
     return ipFromValue(value);
   }
-  if (!fourPartDecimal.test(text) || !ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
-  let value = 0n;
-  for (const octet of ipaddr.IPv4.parse(text).octets) value = (value << 8n) | BigInt(octet);
-  return ipFromValue(IPV4_MAPPED_BASE | value);
+  // Dotted quads are the hot path (every address of a big pool): the regex already rules out
+  // anything but four 1-3 digit parts without leading zeros, so only the 0-255 range is left.
+  if (!fourPartDecimal.test(text)) return undefined;
+  let value = 0;
+  for (const part of text.split('.')) {
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
+  }
+  return { family: 4, value: IPV4_MAPPED_BASE | BigInt(value) };
 }
 
 /** True when `text` parses as an IP address (Go net.ParseIP semantics). */
