@@ -108,6 +108,32 @@ describe('appendEvent', () => {
     await expectCode(ctx.store.appendEvent(ipAddressEvent('invalid', '1', overrides)), 'INVALID_ARGUMENT');
   });
 
+  it('appends a batch across clusters in one transaction, deduplicating within it and against the log', async () => {
+    const stored = await ctx.store.appendEvent(ipAddressEvent('batch-a', '1'));
+    const batch = [
+      ipAddressEvent('batch-b', '1'),
+      ipAddressEvent('batch-a', '1'), // already stored
+      ipAddressEvent('batch-a', '2'),
+      ipAddressEvent('batch-a', '2'), // repeated within the batch
+      ipAddressEvent('batch-a', '3', { action: 'delete', after: null }),
+    ];
+
+    const results = await ctx.store.appendEvents(batch);
+
+    expect(results.map((result) => [result.event.cluster, result.event.seq, result.created])).toEqual([
+      ['batch-b', 1, true],
+      ['batch-a', 1, false],
+      ['batch-a', 2, true],
+      ['batch-a', 2, false],
+      ['batch-a', 3, true],
+    ]);
+    expect(results[1]?.event).toEqual(stored.event);
+    expect(results[2]?.event.prevHash).toBe(stored.event.hash);
+    expect(results[4]?.event.prevHash).toBe(results[2]?.event.hash);
+    expect(await ctx.store.verifyChain('batch-a')).toMatchObject({ ok: true, eventsChecked: 3 });
+    expect(await ctx.store.verifyChain('batch-b')).toMatchObject({ ok: true, eventsChecked: 1 });
+  });
+
   it('keeps one gap-free chain under concurrent appends to one cluster', async () => {
     const appends = Array.from({ length: 40 }, (_, index) =>
       ctx.store.appendEvent(ipAddressEvent('busy', String(index + 1), { correlationId: `req-${index % 4}` })),

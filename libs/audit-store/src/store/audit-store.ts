@@ -9,7 +9,7 @@ import {
   upsertHostIn,
   upsertPoolIn,
 } from './current-state';
-import { appendEventIn } from './events';
+import { appendEventIn, appendEventsIn } from './events';
 import {
   assignmentsForHost,
   currentAssignments,
@@ -41,6 +41,8 @@ import type {
 export interface AuditWriter {
   /** Idempotent on (cluster, uid, resourceVersion, action): a duplicate returns the stored event. */
   appendEvent(event: NewEvent): Promise<AppendResult>;
+  /** Many events in one transaction (one lock and one insert per cluster); results in input order. */
+  appendEvents(events: readonly NewEvent[]): Promise<AppendResult[]>;
   upsertHost(host: HostInput): Promise<HostRecord>;
   upsertPool(pool: PoolInput): Promise<PoolRecord>;
   openAssignment(input: OpenAssignmentInput): Promise<AssignmentRecord>;
@@ -74,6 +76,7 @@ export interface AuditStoreOptions {
 function writerFor(tx: TransactionClient): AuditWriter {
   return {
     appendEvent: (event) => appendEventIn(tx, event),
+    appendEvents: (events) => appendEventsIn(tx, events),
     upsertHost: (host) => upsertHostIn(tx, host),
     upsertPool: (pool) => upsertPoolIn(tx, pool),
     openAssignment: (input) => openAssignmentIn(tx, input),
@@ -92,6 +95,7 @@ export function createAuditStore(options: AuditStoreOptions): AuditStore {
     prisma,
     transaction: inTx,
     appendEvent: (event) => inTx((writer) => writer.appendEvent(event)),
+    appendEvents: (events) => inTx((writer) => writer.appendEvents(events)),
     upsertHost: (host) => inTx((writer) => writer.upsertHost(host)),
     upsertPool: (pool) => inTx((writer) => writer.upsertPool(pool)),
     openAssignment: (input) => inTx((writer) => writer.openAssignment(input)),

@@ -31,9 +31,13 @@ export interface LockedCluster {
 /** Creates the cluster row when missing and locks it for the rest of the transaction. */
 export async function lockCluster(tx: TransactionClient, name: string): Promise<LockedCluster> {
   if (name === '') throw new AuditStoreError('INVALID_ARGUMENT', 'cluster name must not be empty');
-  await tx.$executeRaw`INSERT INTO cluster (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: number; head_seq: number; head_hash: string }[]>`
+  const select = (): Promise<{ id: number; head_seq: number; head_hash: string }[]> => tx.$queryRaw`
     SELECT id, head_seq, head_hash FROM cluster WHERE name = ${name} FOR UPDATE`;
+  let rows = await select();
+  if (rows.length === 0) {
+    await tx.$executeRaw`INSERT INTO cluster (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING`;
+    rows = await select();
+  }
   const row = rows[0];
   if (!row) throw new AuditStoreError('UNKNOWN_CLUSTER', `cluster "${name}" vanished while being locked`);
   return { id: row.id, name, headSeq: row.head_seq, headHash: row.head_hash };
@@ -95,47 +99,143 @@ function jsonColumn(value: JsonValue | null): Prisma.InputJsonValue | typeof Pri
   return value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 }
 
+function idempotencyKey(uid: string, resourceVersion: string, action: string): string {
+  return JSON.stringify([uid, resourceVersion, action]);
+}
+
 /** Appends inside `tx`; returns the stored event when (cluster, uid, resourceVersion, action) exists. */
 export async function appendEventIn(tx: TransactionClient, input: NewEvent): Promise<AppendResult> {
-  validate(input);
-  const cluster = await lockCluster(tx, input.cluster);
-  const { object } = input;
-  const existing = await tx.event.findUnique({
-    where: {
-      idempotencyKey: {
+  const [result] = await appendEventsIn(tx, [input]);
+  if (!result) throw new AuditStoreError('INVALID_ARGUMENT', 'no event appended');
+  return result;
+}
+
+/**
+ * Appends a batch inside `tx` with one lock, one lookup and one insert per cluster: a relist or a
+ * burst of changes costs one commit instead of one per event. Results are in input order; an
+ * event repeated within the batch or already stored comes back with `created: false`.
+ */
+export async function appendEventsIn(
+  tx: TransactionClient,
+  inputs: readonly NewEvent[],
+): Promise<AppendResult[]> {
+  inputs.forEach(validate);
+  const results = new Array<AppendResult | undefined>(inputs.length);
+  const byCluster = new Map<string, number[]>();
+  inputs.forEach((input, index) =>
+    byCluster.set(input.cluster, [...(byCluster.get(input.cluster) ?? []), index]),
+  );
+  let feedLocked = false;
+  // Clusters in name order, so two batches never wait on each other's cluster locks in a cycle.
+  for (const clusterName of [...byCluster.keys()].sort()) {
+    const indexes = byCluster.get(clusterName) ?? [];
+    const cluster = await lockCluster(tx, clusterName);
+    const existing = await tx.event.findMany({
+      where: {
         clusterId: cluster.id,
+        OR: indexes.map((index) => {
+          const { object, action } = inputs[index] as NewEvent;
+          return { uid: object.uid, resourceVersion: object.resourceVersion, action };
+        }),
+      },
+    });
+    const known = new Map<string, AppendResult>(
+      existing.map((row) => [
+        idempotencyKey(row.uid, row.resourceVersion, row.action),
+        { event: toAuditEvent(row, cluster.name), created: false },
+      ]),
+    );
+
+    let headSeq = cluster.headSeq;
+    let headHash = cluster.headHash;
+    const pending: { index: number; key: string; data: Prisma.EventCreateManyInput }[] = [];
+    const batchKeys = new Map<string, number>();
+    for (const index of indexes) {
+      const input = inputs[index] as NewEvent;
+      const { object } = input;
+      const key = idempotencyKey(object.uid, object.resourceVersion, input.action);
+      const stored = known.get(key);
+      if (stored) {
+        results[index] = stored;
+        continue;
+      }
+      if (batchKeys.has(key)) continue; // filled from the first occurrence below
+      batchKeys.set(key, index);
+      const fields = {
+        cluster: cluster.name,
+        seq: headSeq + 1,
+        namespace: object.namespace ?? '',
+        kind: object.kind,
+        apiGroup: object.apiGroup,
+        name: object.name,
         uid: object.uid,
         resourceVersion: object.resourceVersion,
         action: input.action,
-      },
-    },
+        before: normalizeJson(input.before),
+        after: normalizeJson(input.after),
+        observedAt: input.observedAt,
+        source: input.source,
+        deletionObservedOnRelist: input.deletionObservedOnRelist ?? false,
+        correlationId: input.correlationId ?? null,
+        prevHash: headHash,
+      };
+      const hash = eventHash(fields);
+      const { cluster: _name, before, after, ...columns } = fields;
+      pending.push({
+        index,
+        key,
+        data: {
+          ...columns,
+          clusterId: cluster.id,
+          before: jsonColumn(before),
+          after: jsonColumn(after),
+          hash,
+        },
+      });
+      headSeq = fields.seq;
+      headHash = hash;
+    }
+    if (pending.length === 0) {
+      fillRepeats(indexes, inputs, results);
+      continue;
+    }
+    if (!feedLocked) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_FEED_LOCK}::bigint)`;
+      feedLocked = true;
+    }
+    const rows = await tx.event.createManyAndReturn({ data: pending.map((entry) => entry.data) });
+    const rowsBySeq = new Map(rows.map((row) => [row.seq, row]));
+    for (const entry of pending) {
+      const row = rowsBySeq.get(entry.data.seq);
+      if (!row)
+        throw new AuditStoreError(
+          'INVALID_ARGUMENT',
+          `event ${entry.data.seq} was not returned by the insert`,
+        );
+      results[entry.index] = { event: toAuditEvent(row, cluster.name), created: true };
+    }
+    await tx.cluster.update({ where: { id: cluster.id }, data: { headSeq, headHash } });
+    fillRepeats(indexes, inputs, results);
+  }
+  return results.map((result) => {
+    if (!result) throw new AuditStoreError('INVALID_ARGUMENT', 'an event of the batch was not appended');
+    return result;
   });
-  if (existing) return { event: toAuditEvent(existing, cluster.name), created: false };
+}
 
-  const fields = {
-    cluster: cluster.name,
-    seq: cluster.headSeq + 1,
-    namespace: object.namespace ?? '',
-    kind: object.kind,
-    apiGroup: object.apiGroup,
-    name: object.name,
-    uid: object.uid,
-    resourceVersion: object.resourceVersion,
-    action: input.action,
-    before: normalizeJson(input.before),
-    after: normalizeJson(input.after),
-    observedAt: input.observedAt,
-    source: input.source,
-    deletionObservedOnRelist: input.deletionObservedOnRelist ?? false,
-    correlationId: input.correlationId ?? null,
-    prevHash: cluster.headHash,
-  };
-  const hash = eventHash(fields);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_FEED_LOCK}::bigint)`;
-  const { cluster: _name, before, after, ...columns } = fields;
-  const row = await tx.event.create({
-    data: { ...columns, clusterId: cluster.id, before: jsonColumn(before), after: jsonColumn(after), hash },
-  });
-  await tx.cluster.update({ where: { id: cluster.id }, data: { headSeq: fields.seq, headHash: hash } });
-  return { event: toAuditEvent(row, cluster.name), created: true };
+/** Later copies of an event within one batch return the first copy's result, as duplicates. */
+function fillRepeats(
+  indexes: number[],
+  inputs: readonly NewEvent[],
+  results: (AppendResult | undefined)[],
+): void {
+  const firstByKey = new Map<string, AppendResult>();
+  for (const index of indexes) {
+    const { object, action } = inputs[index] as NewEvent;
+    const key = idempotencyKey(object.uid, object.resourceVersion, action);
+    const result = results[index];
+    const first = firstByKey.get(key);
+    if (result && !first) firstByKey.set(key, result);
+    else if (!result && first) results[index] = { event: first.event, created: false };
+  }
 }
