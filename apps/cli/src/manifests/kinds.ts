@@ -30,7 +30,7 @@ const table: KnownKind[] = [
     label: 'IPAddress (ipam.cluster.x-k8s.io)',
   },
   { group: 'cluster.x-k8s.io', kind: 'Cluster', field: 'clusters', label: 'Cluster' },
-  { group: 'cluster.x-k8s.io', kind: 'Machine', field: undefined, label: 'Machine' },
+  { group: 'cluster.x-k8s.io', kind: 'Machine', field: 'machines', label: 'Machine' },
   { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3Data', field: 'metal3Data', label: 'Metal3Data' },
   {
     group: 'infrastructure.cluster.x-k8s.io',

@@ -179,4 +179,34 @@ describe('plan: CAPM3 Metal3Data claims', () => {
       ['v6', undefined],
     ]);
   });
+
+  it('reads a pool chosen by a Machine annotation (fromPoolAnnotation) when the Machine is given', () => {
+    const snapshot = fixture();
+    const template = snapshot.metal3DataTemplates![0]!;
+    template.spec = {
+      networkData: {
+        networks: {
+          ipv4: [
+            { id: 'v4', link: 'eth0', fromPoolAnnotation: { object: 'machine', annotation: 'ipv4-pool' } },
+          ],
+        },
+      },
+    };
+    snapshot.metal3Machines![0]!.metadata.ownerReferences = [
+      { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Machine', name: 'machine-0', uid: 'u-machine-0' },
+    ];
+    const withoutMachine = plan(snapshot);
+    expect(withoutMachine.rows).toEqual([]);
+    expect(withoutMachine.warnings.map((w) => w.code)).toContain('Metal3DataWaiting');
+    snapshot.machines = [
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Machine',
+        metadata: { name: 'machine-0', namespace: NS, annotations: { 'ipv4-pool': 'v4' } },
+      },
+    ];
+    expect(plan(snapshot).rows.map((r) => [r.claim, r.pool, r.address])).toEqual([
+      ['workers-0-v4', 'v4', '192.168.0.10'],
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type IPAddressClaim,
   type IPClaim,
   type KubeObject,
+  type Machine,
   type Metal3Data,
   type Metal3DataClaim,
   type Metal3DataTemplate,
@@ -136,8 +137,19 @@ function ensureClaims(context: Capm3Context, entry: Entry<Metal3Data>): void {
   if (!bmhName || !bareMetalHost)
     return waiting(context, data, 'waiting for BareMetalHost to become available');
 
+  // The CAPI Machine owning the Metal3Machine, for `fromPoolAnnotation` entries that read it.
+  const machineRef = (machine.metadata.ownerReferences ?? []).find((ref) => ref.kind === 'Machine');
+  const capiMachine = machineRef
+    ? store.get<Machine>('Machine', namespace, machineRef.name)?.current
+    : undefined;
+  const annotationSources = {
+    metal3Machine: machine,
+    bareMetalHost,
+    ...(capiMachine ? { machine: capiMachine } : {}),
+  };
+
   // The claims CAPM3 would look up before creating, so that existing ones are adopted.
-  const pools = referencedPools(template, { metal3Machine: machine, bareMetalHost });
+  const pools = referencedPools(template, annotationSources);
   const existingIPClaimNames = new Set<string>();
   const existingIPAddressClaimNames = new Set<string>();
   for (const pool of pools.pools.values()) {
@@ -154,6 +166,7 @@ function ensureClaims(context: Capm3Context, entry: Entry<Metal3Data>): void {
     template,
     metal3Machine: machine,
     bareMetalHost,
+    ...(capiMachine ? { machine: capiMachine } : {}),
     bmhNameBasedPreallocation: context.bmhNameBasedPreallocation,
     existingIPClaimNames,
     existingIPAddressClaimNames,

@@ -40,6 +40,7 @@ const snapshotKinds: ReadonlyArray<[keyof PlanSnapshot, KindKey]> = [
   ['metal3DataTemplates', 'Metal3DataTemplate'],
   ['metal3Machines', 'Metal3Machine'],
   ['bareMetalHosts', 'BareMetalHost'],
+  ['machines', 'Machine'],
 ];
 
 export function objectKey(object: KubeObject): ObjectKey {

@@ -13,7 +13,8 @@ export type KindKey =
   | 'Metal3DataClaim'
   | 'Metal3DataTemplate'
   | 'Metal3Machine'
-  | 'BareMetalHost';
+  | 'BareMetalHost'
+  | 'Machine';
 
 export interface Entry<T extends KubeObject = KubeObject> {
   readonly kindKey: KindKey;

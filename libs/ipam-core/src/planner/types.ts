@@ -8,6 +8,7 @@ import type {
   IPClaim,
   IPPool,
   KubeObject,
+  Machine,
   Metal3Data,
   Metal3DataClaim,
   Metal3DataTemplate,
@@ -31,6 +32,8 @@ export interface PlanSnapshot {
   metal3DataTemplates?: Metal3DataTemplate[];
   metal3Machines?: Metal3Machine[];
   bareMetalHosts?: BareMetalHost[];
+  /** CAPI Machines: only read for `fromPoolAnnotation` entries with `object: machine`. */
+  machines?: Machine[];
 }
 
 export interface PlanOptions {
