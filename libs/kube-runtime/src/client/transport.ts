@@ -3,6 +3,7 @@
 // KubernetesObjectApi is built with instead of its verbs because those need a discovery round
 // trip per kind, cannot address subresources (/status) and cannot send JSON patches; and we keep
 // bodies as plain JSON (client-node's serializer would turn timestamps into Date objects).
+import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import { HttpMethod, KubeConfig, KubernetesObjectApi, type RequestContext } from '@kubernetes/client-node';
 import { KubeApiError, kubeErrorFromResponse, toKubeApiError } from './errors';
@@ -110,14 +111,15 @@ export class KubeTransport {
     // Only plain https agents: proxy agents carry their own connection logic.
     if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return;
     const tls = (fresh as HttpsAgent & { options: AgentOptions }).options;
-    const fingerprint = JSON.stringify([
-      tls.ca,
-      tls.cert,
-      tls.key,
-      tls.pfx,
-      tls.rejectUnauthorized,
-      tls.servername,
-    ]);
+    const hash = createHash('sha256');
+    for (const part of [tls.ca, tls.cert, tls.key, tls.pfx, tls.servername, String(tls.rejectUnauthorized)]) {
+      for (const item of Array.isArray(part) ? part : [part]) {
+        if (item !== undefined)
+          hash.update(typeof item === 'string' || Buffer.isBuffer(item) ? item : JSON.stringify(item));
+        hash.update('|');
+      }
+    }
+    const fingerprint = hash.digest('hex');
     if (this.#agent?.fingerprint !== fingerprint) {
       this.#agent?.agent.destroy();
       this.#agent = {
