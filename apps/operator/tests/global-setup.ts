@@ -4,11 +4,8 @@
 // not do, so the server is started with the plain API and provided under the same key.)
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import YAML from 'yaml';
-import { KubeClient, defineResource, type KubeObject } from '@stableip/kube-runtime';
-import { loadKubeConfig, startKubeTestEnv, waitForCrdsEstablished } from '@stableip/kube-testenv';
+import { startKubeTestEnv } from '@stableip/kube-testenv';
+import { installOperatorCrds } from './crds';
 import type {} from '@stableip/kube-testenv/vitest';
 import type { TestProject } from 'vitest/node';
 
@@ -22,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // No in-process controllers: the operator's finalizer flow does the deletions these tests check.
   const env = await startKubeTestEnv({ controllers: false });
   try {
-    await installCrds(env.info.kubeconfig, [join(projectRoot, '../../config/crd/bases'), join(projectRoot, 'tests/fixtures/crds')]);
+    await installOperatorCrds(env.info.kubeconfig);
   } catch (err) {
     await env.stop();
     throw err;
@@ -30,37 +27,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kubeTestEnv', env.info);
   process.env['KUBE_TESTENV_KUBECONFIG'] = env.info.kubeconfig;
   return () => env.stop();
-}
-
-const CrdResource = defineResource<KubeObject>({
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-});
-
-/**
- * Server-side applies every CRD of the directories as raw JSON. (kube-testenv's installCrds goes
- * through client-node's typed serializer, which mangles `x-kubernetes-map-type`.)
- */
-async function installCrds(kubeconfig: string, dirs: string[]): Promise<void> {
-  const kc = loadKubeConfig(kubeconfig);
-  const client = new KubeClient(kc, { fieldManager: 'operator-e2e' });
-  const names: string[] = [];
-  try {
-    for (const dir of dirs) {
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-        for (const doc of YAML.parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-          const crd = doc.toJS() as KubeObject | null;
-          if (crd?.kind !== 'CustomResourceDefinition') continue;
-          await client.resource(CrdResource).apply(crd, { force: true });
-          names.push(crd.metadata!.name!);
-        }
-      }
-    }
-    await waitForCrdsEstablished(kc, names, 60_000);
-  } finally {
-    client.close();
-  }
 }

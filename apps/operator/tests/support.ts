@@ -1,5 +1,6 @@
 // e2e helpers: the operator as a child process, typed clients, polling.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,9 @@ export function runOperator(kubeconfig: string, args: string[], env: Record<stri
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const tee = process.env['OPERATOR_LOG_FILE'];
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (tee) appendFileSync(tee, `${line}\n`);
       try {
         const record = JSON.parse(line) as Record<string, unknown>;
         logs.push(record);
