@@ -4,7 +4,29 @@
 // exhaustion detection — costs one tree lookup however many addresses are taken.
 import { OrderedMap } from '@js-sdsl/ordered-map';
 
-const compareBigInt = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Tree keys carry a Number approximation next to the exact BigInt. Number(bigint) rounds
+ * monotonically, so unequal approximations already decide the order with a cheap double compare;
+ * only equal ones (always the case at an exact match, and near neighbours above 2^53) compare the
+ * BigInts. IPv4 values (< 2^49) are exact doubles, so their searches never touch BigInt compares.
+ */
+interface Key {
+  readonly approx: number;
+  readonly exact: bigint;
+}
+
+const keyOf = (value: bigint): Key => ({ approx: Number(value), exact: value });
+
+const compareKeys = (a: Key, b: Key): number =>
+  a.approx < b.approx
+    ? -1
+    : a.approx > b.approx
+      ? 1
+      : a.exact < b.exact
+        ? -1
+        : a.exact > b.exact
+          ? 1
+          : 0;
 
 export interface Run {
   readonly first: bigint;
@@ -13,7 +35,7 @@ export interface Run {
 
 export class ValueIntervalSet {
   /** run start → run end (inclusive). */
-  private readonly runs = new OrderedMap<bigint, bigint>([], compareBigInt);
+  private readonly runs = new OrderedMap<Key, bigint>([], compareKeys);
   private total = 0n;
 
   /** Number of values in the set. */
@@ -28,11 +50,11 @@ export class ValueIntervalSet {
 
   /** The run with the greatest start <= `value` (it may end before `value`). */
   private floorRun(value: bigint): Run | undefined {
-    const it = this.runs.reverseLowerBound(value);
+    const it = this.runs.reverseLowerBound(keyOf(value));
     if (!it.isAccessible()) return undefined;
     // One read of the iterator's pointer (a Proxy in js-sdsl) and index access, not destructuring.
     const pair = it.pointer;
-    return { first: pair[0], last: pair[1] };
+    return { first: pair[0].exact, last: pair[1] };
   }
 
   /** The run containing `value`, if any. */
@@ -56,17 +78,18 @@ export class ValueIntervalSet {
     const floor = this.floorRun(value);
     if (floor && floor.last >= value) return false;
     const before = floor && floor.last === value - 1n ? floor : undefined;
-    const afterLast = this.runs.getElementByKey(value + 1n);
+    const after = keyOf(value + 1n);
+    const afterLast = this.runs.getElementByKey(after);
     if (before && afterLast !== undefined) {
-      this.runs.eraseElementByKey(value + 1n);
-      this.runs.setElement(before.first, afterLast);
+      this.runs.eraseElementByKey(after);
+      this.runs.setElement(keyOf(before.first), afterLast);
     } else if (before) {
-      this.runs.setElement(before.first, value);
+      this.runs.setElement(keyOf(before.first), value);
     } else if (afterLast !== undefined) {
-      this.runs.eraseElementByKey(value + 1n);
-      this.runs.setElement(value, afterLast);
+      this.runs.eraseElementByKey(after);
+      this.runs.setElement(keyOf(value), afterLast);
     } else {
-      this.runs.setElement(value, value);
+      this.runs.setElement(keyOf(value), value);
     }
     this.total += 1n;
     return true;
@@ -76,13 +99,9 @@ export class ValueIntervalSet {
   delete(value: bigint): boolean {
     const run = this.runAt(value);
     if (!run) return false;
-    if (run.first === value) {
-      this.runs.eraseElementByKey(value);
-      if (run.last > value) this.runs.setElement(value + 1n, run.last);
-    } else {
-      this.runs.setElement(run.first, value - 1n);
-      if (run.last > value) this.runs.setElement(value + 1n, run.last);
-    }
+    if (run.first === value) this.runs.eraseElementByKey(keyOf(value));
+    else this.runs.setElement(keyOf(run.first), value - 1n);
+    if (run.last > value) this.runs.setElement(keyOf(value + 1n), run.last);
     this.total -= 1n;
     return true;
   }
@@ -91,11 +110,11 @@ export class ValueIntervalSet {
   countWithin(first: bigint, last: bigint): bigint {
     if (first > last) return 0n;
     let count = 0n;
-    let it = this.runs.reverseLowerBound(first);
+    let it = this.runs.reverseLowerBound(keyOf(first));
     if (!it.isAccessible()) it = this.runs.begin();
     for (; it.isAccessible(); it = it.next()) {
       const pair = it.pointer;
-      const runFirst = pair[0];
+      const runFirst = pair[0].exact;
       const runLast = pair[1];
       if (runFirst > last) break;
       const lo = runFirst > first ? runFirst : first;
@@ -107,6 +126,6 @@ export class ValueIntervalSet {
 
   /** Runs in ascending order. */
   *[Symbol.iterator](): IterableIterator<Run> {
-    for (const [first, last] of this.runs) yield { first, last };
+    for (const [first, last] of this.runs) yield { first: first.exact, last };
   }
 }
