@@ -18,15 +18,7 @@ interface Key {
 const keyOf = (value: bigint): Key => ({ approx: Number(value), exact: value });
 
 const compareKeys = (a: Key, b: Key): number =>
-  a.approx < b.approx
-    ? -1
-    : a.approx > b.approx
-      ? 1
-      : a.exact < b.exact
-        ? -1
-        : a.exact > b.exact
-          ? 1
-          : 0;
+  a.approx < b.approx ? -1 : a.approx > b.approx ? 1 : a.exact < b.exact ? -1 : a.exact > b.exact ? 1 : 0;
 
 export interface Run {
   readonly first: bigint;
