@@ -40,7 +40,7 @@ describe('renderList', () => {
   it('prints a v1 List as kubectl-style YAML or as JSON', () => {
     const items = [{ kind: 'IPPool', metadata: { name: 'p' }, spec: { pools: [{ start: '::1' }] } }];
     expect(renderList(items, 'yaml')).toBe(
-      'apiVersion: v1\nkind: List\nitems:\n- kind: IPPool\n  metadata:\n    name: p\n  spec:\n    pools:\n    - start: ::1\n',
+      'apiVersion: v1\nkind: List\nitems:\n- kind: IPPool\n  metadata:\n    name: p\n  spec:\n    pools:\n    - start: "::1"\n',
     );
     expect(JSON.parse(renderList(items, 'json'))).toEqual({ apiVersion: 'v1', kind: 'List', items });
   });

@@ -1,6 +1,6 @@
 // Rendering of command results: Kubernetes `List` objects as YAML or JSON, and kubectl-style tables.
 import type { PlanRow } from '@stableip/ipam-core';
-import { stringify } from 'yaml';
+import { toYaml } from './yaml-emit';
 
 export type ListFormat = 'yaml' | 'json';
 
@@ -11,8 +11,7 @@ export function kubeList(items: unknown[]): { apiVersion: 'v1'; kind: 'List'; it
 /** A `List` as kubectl prints it: sequences not indented under their key, no line folding. */
 export function renderList(items: unknown[], format: ListFormat): string {
   const list = kubeList(items);
-  if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
-  return stringify(list, { indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
+  return format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : toYaml(list);
 }
 
 /** Columns padded to the widest cell plus three spaces, as kubectl's printers do. */
