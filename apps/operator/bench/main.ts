@@ -15,7 +15,8 @@ import { installOperatorCrds } from '../tests/crds';
 import { ipClaim, ipPool, runOperator, waitFor } from '../tests/support';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const flag = (name: string, fallback: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const sizes = flag('sizes', '1000,5000').split(',').map(Number);
 const poolCounts = flag('pools', '1,10').split(',').map(Number);
 const concurrency = Number(flag('concurrency', '50'));
@@ -41,7 +42,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -88,15 +93,27 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
   const client = new KubeClient(ns.kubeConfig, { fieldManager: 'bench' });
   try {
     for (let p = 0; p < pools; p++) {
-      await client.resource(IPPoolResource).create(ipPool(ns.name, `pool-${p}`, { pools: [{ subnet: `10.${p}.0.0/16` }] }));
+      await client
+        .resource(IPPoolResource)
+        .create(ipPool(ns.name, `pool-${p}`, { pools: [{ subnet: `10.${p}.0.0/16` }] }));
     }
-    const operator = runOperator(kubeconfig, [`--namespace=${ns.name}`, '--leader-elect=false', '--enable-webhooks=false', `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'warn'}`]);
+    const operator = runOperator(kubeconfig, [
+      `--namespace=${ns.name}`,
+      '--leader-elect=false',
+      '--enable-webhooks=false',
+      `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'warn'}`,
+    ]);
     await operator.started;
 
     // Watch allocations as the operator's users would see them.
     const createdAt = new Map<string, number>();
     const allocatedAt = new Map<string, number>();
-    const watcher = new Informer<IPClaim>({ client, resource: IPClaimResource, namespace: ns.name, resyncPeriodMs: 0 });
+    const watcher = new Informer<IPClaim>({
+      client,
+      resource: IPClaimResource,
+      namespace: ns.name,
+      resyncPeriodMs: 0,
+    });
     const seen = (claim: IPClaim) => {
       const name = claim.metadata.name ?? '';
       if (claim.status?.address?.name && !allocatedAt.has(name)) allocatedAt.set(name, performance.now());
@@ -113,14 +130,21 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
       createdAt.set(name, performance.now());
     });
     const createMs = performance.now() - started;
-    await waitFor('all claims allocated', async () => allocatedAt.size === claims, { timeoutMs: 900_000, intervalMs: 100 });
+    await waitFor('all claims allocated', async () => allocatedAt.size === claims, {
+      timeoutMs: 900_000,
+      intervalMs: 100,
+    });
     const allocateMs = Math.max(...allocatedAt.values()) - started;
     const stats = procStats(operator.child.pid!);
     watcher.stop();
     await operator.kill('SIGTERM');
 
     const latencies = names.map((n) => allocatedAt.get(n)! - createdAt.get(n)!).sort((a, b) => a - b);
-    const rawAddressesPerSecond = await rawCreateRate(new KubeClient(rawNs.kubeConfig, { fieldManager: 'bench' }), rawNs.name, claims);
+    const rawAddressesPerSecond = await rawCreateRate(
+      new KubeClient(rawNs.kubeConfig, { fieldManager: 'bench' }),
+      rawNs.name,
+      claims,
+    );
     const claimsPerSecond = claims / (allocateMs / 1000);
     return {
       claims,
@@ -140,7 +164,8 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   process.stderr.write('starting kube-testenv...\n');
@@ -165,7 +190,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(results, null, 2));
     return;
   }
-  const header = ['claims', 'pools', 'claims/s (to all allocated)', 'p50 ms', 'p99 ms', 'operator peak RSS MB', 'operator CPU s', 'raw IPAddress creates/s', 'ratio'];
+  const header = [
+    'claims',
+    'pools',
+    'claims/s (to all allocated)',
+    'p50 ms',
+    'p99 ms',
+    'operator peak RSS MB',
+    'operator CPU s',
+    'raw IPAddress creates/s',
+    'ratio',
+  ];
   const rows = results.map((r) => [
     fmt(r.claims),
     String(r.pools),
@@ -177,10 +212,11 @@ async function main(): Promise<void> {
     fmt(r.rawAddressesPerSecond, 1),
     `${fmt(r.ratio * 100)}%`,
   ]);
-  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+  console.log(
+    `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`,
+  );
   console.log(`\n(${out})`);
 }
 
 await main();
 process.exit(0);
-

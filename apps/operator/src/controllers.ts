@@ -1,7 +1,14 @@
 // Controller groups selectable with --controllers. Each group contributes informers (started on
 // every replica, so a standby has warm caches) and controllers (started only on the leader).
 // `metal3data` (issue 6) registers itself here.
-import type { Controller, EventRecorder, Informer, KubeClient, KubeObject, Logger } from '@stableip/kube-runtime';
+import type {
+  Controller,
+  EventRecorder,
+  Informer,
+  KubeClient,
+  KubeObject,
+  Logger,
+} from '@stableip/kube-runtime';
 import type { Registry } from 'prom-client';
 import { createIpamControllers } from './ipam/controller';
 import type { ControllerGroup, OperatorOptions } from './options';

@@ -15,12 +15,20 @@ export function formatTextLine(line: string): string {
   }
   const fields = Object.entries(record)
     .filter(([key]) => !BASE_KEYS.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? (/\s/.test(value) ? JSON.stringify(value) : value) : JSON.stringify(value)}`);
-  const level = String(record['level'] ?? '').toUpperCase().padEnd(5);
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'string' ? (/\s/.test(value) ? JSON.stringify(value) : value) : JSON.stringify(value)}`,
+    );
+  const level = String(record['level'] ?? '')
+    .toUpperCase()
+    .padEnd(5);
   return `${String(record['time'] ?? '')} ${level} ${String(record['msg'] ?? '')}${fields.length ? ` ${fields.join(' ')}` : ''}\n`;
 }
 
-export function createOperatorLogger(options: Pick<OperatorOptions, 'logLevel' | 'logFormat'>, out: NodeJS.WritableStream = process.stdout): Logger {
+export function createOperatorLogger(
+  options: Pick<OperatorOptions, 'logLevel' | 'logFormat'>,
+  out: NodeJS.WritableStream = process.stdout,
+): Logger {
   const destination: DestinationStream =
     options.logFormat === 'text'
       ? { write: (line: string) => void out.write(formatTextLine(line)) }

@@ -18,7 +18,13 @@ import {
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { controllerGroups } from './controllers';
 import type { OperatorOptions } from './options';
-import { certDirStamp, generateSelfSigned, loadCertDir, patchCaBundles, type ServingCertificate } from './webhooks/certs';
+import {
+  certDirStamp,
+  generateSelfSigned,
+  loadCertDir,
+  patchCaBundles,
+  type ServingCertificate,
+} from './webhooks/certs';
 import { startWebhookServer, type RunningWebhookServer } from './webhooks/server';
 
 export class StartupError extends Error {
@@ -52,14 +58,23 @@ export async function startOperator(options: OperatorOptions, log: Logger): Prom
       ippoolConcurrency: options.ippoolConcurrency,
       leaderElect: options.leaderElect,
       enableBmhNameBasedPreallocation: options.enableBmhNameBasedPreallocation,
-      webhooks: options.enableWebhooks ? (options.webhookSelfSigned ? 'self-signed' : options.webhookCertDir) : 'disabled',
+      webhooks: options.enableWebhooks
+        ? options.webhookSelfSigned
+          ? 'self-signed'
+          : options.webhookCertDir
+        : 'disabled',
     },
     'starting stableip operator',
   );
   const client = kubeClient(options);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const events = new EventRecorder({ client, component: 'stableip-ipam-controller', host: identity, logger: log });
+  const events = new EventRecorder({
+    client,
+    component: 'stableip-ipam-controller',
+    host: identity,
+    logger: log,
+  });
 
   const informers: Informer<KubeObject>[] = [];
   const controllers: Controller[] = [];

@@ -87,7 +87,9 @@ function parseControllers(value: string): ControllerGroup[] {
   const groups = list(value);
   for (const group of groups) {
     if (!CONTROLLER_GROUPS.includes(group as ControllerGroup)) {
-      throw new InvalidArgumentError(`unknown controller group "${group}" (known: ${CONTROLLER_GROUPS.join(', ')})`);
+      throw new InvalidArgumentError(
+        `unknown controller group "${group}" (known: ${CONTROLLER_GROUPS.join(', ')})`,
+      );
     }
   }
   if (groups.length === 0) throw new InvalidArgumentError('at least one controller group is required');
@@ -109,28 +111,155 @@ export function buildCommand(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const add = (opt: Option) => command.addOption(opt);
-  add(option('--namespace <ns>', 'watch only this namespace (empty: all namespaces)', envName('namespace')).default(''));
-  add(option('--ippool-concurrency <n>', 'IPPools reconciled in parallel', envName('ippool-concurrency'), parseInteger(1, 1000)).default(10));
-  add(option('--leader-elect [bool]', 'elect one active replica with a coordination.k8s.io Lease', envName('leader-elect'), parseBool).default(true));
-  add(option('--leader-election-namespace <ns>', 'namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig namespace)', 'POD_NAMESPACE'));
-  add(option('--leader-election-id <name>', 'name of the Lease', envName('leader-election-id')).default('stableip-ipam-manager'));
+  add(
+    option(
+      '--namespace <ns>',
+      'watch only this namespace (empty: all namespaces)',
+      envName('namespace'),
+    ).default(''),
+  );
+  add(
+    option(
+      '--ippool-concurrency <n>',
+      'IPPools reconciled in parallel',
+      envName('ippool-concurrency'),
+      parseInteger(1, 1000),
+    ).default(10),
+  );
+  add(
+    option(
+      '--leader-elect [bool]',
+      'elect one active replica with a coordination.k8s.io Lease',
+      envName('leader-elect'),
+      parseBool,
+    ).default(true),
+  );
+  add(
+    option(
+      '--leader-election-namespace <ns>',
+      'namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig namespace)',
+      'POD_NAMESPACE',
+    ),
+  );
+  add(
+    option('--leader-election-id <name>', 'name of the Lease', envName('leader-election-id')).default(
+      'stableip-ipam-manager',
+    ),
+  );
   // commander cannot store `undefined` or null: a disabled address is port -1 until mapped below.
   const bind = (value: string) => parseBindAddress(value) ?? { host: undefined, port: -1 };
-  add(option('--metrics-bind-address <addr>', 'Prometheus /metrics address ("0" disables)', envName('metrics-bind-address'), bind).default(parseBindAddress(':8080'), ':8080'));
-  add(option('--health-probe-bind-address <addr>', '/healthz and /readyz address ("0" disables)', envName('health-probe-bind-address'), bind).default(parseBindAddress(':8081'), ':8081'));
-  add(option('--enable-webhooks [bool]', 'serve the admission webhooks', envName('enable-webhooks'), parseBool).default(true));
-  add(option('--webhook-host <host>', 'address the webhook server binds (default: all)', envName('webhook-host')));
-  add(option('--webhook-port <port>', 'HTTPS port of the admission webhooks (0: any free port)', envName('webhook-port'), parseInteger(0, 65535)).default(9443));
-  add(option('--webhook-cert-dir <dir>', 'directory with tls.crt and tls.key (a mounted Secret)', envName('webhook-cert-dir')).default('/tmp/k8s-webhook-server/serving-certs'));
-  add(option('--webhook-self-signed [bool]', 'generate a self-signed serving certificate at start-up and patch the caBundle', envName('webhook-self-signed'), parseBool).default(false));
-  add(option('--webhook-service <names>', 'comma-separated DNS names/IPs for the self-signed certificate', envName('webhook-service'), list).default(['localhost', '127.0.0.1'], 'localhost,127.0.0.1'));
-  add(option('--webhook-configuration-names <names>', 'webhook configurations whose caBundle to patch (self-signed)', envName('webhook-configuration-names'), list).default([], ''));
-  add(option('--controllers <groups>', `controller groups to run (${CONTROLLER_GROUPS.join(', ')})`, envName('controllers'), parseControllers).default(['ipam'], 'ipam'));
-  add(option('--enable-bmh-name-based-preallocation [bool]', 'name Metal3Data IPClaims {bmh}-{pool} (CAPM3 >= 1.13 flag)', 'ENABLE_BMH_NAME_BASED_PREALLOCATION', parseBool).default(false));
-  add(new Option('--enableBMHNameBasedPreallocation [bool]', 'legacy spelling of --enable-bmh-name-based-preallocation').argParser(parseBool).hideHelp());
-  add(option('--sync-period <duration>', 'full resync of every pool', envName('sync-period'), parseDuration).default(600_000, '10m'));
-  add(option('--log-level <level>', 'trace, debug, info, warn, error', envName('log-level')).choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'));
-  add(option('--log-format <format>', 'json or text', envName('log-format')).choices(['json', 'text']).default('json'));
+  add(
+    option(
+      '--metrics-bind-address <addr>',
+      'Prometheus /metrics address ("0" disables)',
+      envName('metrics-bind-address'),
+      bind,
+    ).default(parseBindAddress(':8080'), ':8080'),
+  );
+  add(
+    option(
+      '--health-probe-bind-address <addr>',
+      '/healthz and /readyz address ("0" disables)',
+      envName('health-probe-bind-address'),
+      bind,
+    ).default(parseBindAddress(':8081'), ':8081'),
+  );
+  add(
+    option(
+      '--enable-webhooks [bool]',
+      'serve the admission webhooks',
+      envName('enable-webhooks'),
+      parseBool,
+    ).default(true),
+  );
+  add(
+    option(
+      '--webhook-host <host>',
+      'address the webhook server binds (default: all)',
+      envName('webhook-host'),
+    ),
+  );
+  add(
+    option(
+      '--webhook-port <port>',
+      'HTTPS port of the admission webhooks (0: any free port)',
+      envName('webhook-port'),
+      parseInteger(0, 65535),
+    ).default(9443),
+  );
+  add(
+    option(
+      '--webhook-cert-dir <dir>',
+      'directory with tls.crt and tls.key (a mounted Secret)',
+      envName('webhook-cert-dir'),
+    ).default('/tmp/k8s-webhook-server/serving-certs'),
+  );
+  add(
+    option(
+      '--webhook-self-signed [bool]',
+      'generate a self-signed serving certificate at start-up and patch the caBundle',
+      envName('webhook-self-signed'),
+      parseBool,
+    ).default(false),
+  );
+  add(
+    option(
+      '--webhook-service <names>',
+      'comma-separated DNS names/IPs for the self-signed certificate',
+      envName('webhook-service'),
+      list,
+    ).default(['localhost', '127.0.0.1'], 'localhost,127.0.0.1'),
+  );
+  add(
+    option(
+      '--webhook-configuration-names <names>',
+      'webhook configurations whose caBundle to patch (self-signed)',
+      envName('webhook-configuration-names'),
+      list,
+    ).default([], ''),
+  );
+  add(
+    option(
+      '--controllers <groups>',
+      `controller groups to run (${CONTROLLER_GROUPS.join(', ')})`,
+      envName('controllers'),
+      parseControllers,
+    ).default(['ipam'], 'ipam'),
+  );
+  add(
+    option(
+      '--enable-bmh-name-based-preallocation [bool]',
+      'name Metal3Data IPClaims {bmh}-{pool} (CAPM3 >= 1.13 flag)',
+      'ENABLE_BMH_NAME_BASED_PREALLOCATION',
+      parseBool,
+    ).default(false),
+  );
+  add(
+    new Option(
+      '--enableBMHNameBasedPreallocation [bool]',
+      'legacy spelling of --enable-bmh-name-based-preallocation',
+    )
+      .argParser(parseBool)
+      .hideHelp(),
+  );
+  add(
+    option(
+      '--sync-period <duration>',
+      'full resync of every pool',
+      envName('sync-period'),
+      parseDuration,
+    ).default(600_000, '10m'),
+  );
+  add(
+    option('--log-level <level>', 'trace, debug, info, warn, error', envName('log-level'))
+      .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info'),
+  );
+  add(
+    option('--log-format <format>', 'json or text', envName('log-format'))
+      .choices(['json', 'text'])
+      .default('json'),
+  );
   add(option('--kubeconfig <path>', 'kubeconfig (default: in-cluster, else $KUBECONFIG)', 'KUBECONFIG'));
   return command;
 }
@@ -172,7 +301,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     controllers: o['controllers'] as ControllerGroup[],
     // The new spelling wins when given explicitly; else the legacy flag; else env/default.
     enableBmhNameBasedPreallocation:
-      bmhSource === 'cli' || legacy === undefined ? (o['enableBmhNameBasedPreallocation'] as boolean) : legacy,
+      bmhSource === 'cli' || legacy === undefined
+        ? (o['enableBmhNameBasedPreallocation'] as boolean)
+        : legacy,
     syncPeriodMs: o['syncPeriod'] as number,
     logLevel: o['logLevel'] as OperatorOptions['logLevel'],
     logFormat: o['logFormat'] as OperatorOptions['logFormat'],

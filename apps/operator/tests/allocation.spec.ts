@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useKubeTestNamespace } from '@stableip/kube-testenv/vitest';
 import type { IPAddressClaim, IPPool } from '@stableip/ipam-core';
 import { isNotFound } from '@stableip/kube-runtime';
-import { claimAddress, clients, ipClaim, ipPool, runOperator, waitFor, type Clients, type OperatorProcess } from './support';
+import {
+  claimAddress,
+  clients,
+  ipClaim,
+  ipPool,
+  runOperator,
+  waitFor,
+  type Clients,
+  type OperatorProcess,
+} from './support';
 
 const kube = useKubeTestNamespace('alloc');
 let c: Clients;
@@ -13,7 +22,12 @@ let ns: string;
 beforeAll(async () => {
   ns = kube.namespace;
   c = clients(kube.kubeConfig);
-  operator = runOperator(kube.info.kubeconfig, [`--namespace=${ns}`, '--leader-elect=false', '--enable-webhooks=false', '--log-level=debug']);
+  operator = runOperator(kube.info.kubeconfig, [
+    `--namespace=${ns}`,
+    '--leader-elect=false',
+    '--enable-webhooks=false',
+    '--log-level=debug',
+  ]);
   await operator.started;
 });
 
@@ -71,7 +85,9 @@ describe('allocation', () => {
   });
 
   it('random strategy hands out distinct addresses inside the range', async () => {
-    await c.pools.create(ipPool(ns, 'rnd', { allocationStrategy: 'random', pools: [{ start: '10.0.2.1', end: '10.0.2.50' }] }));
+    await c.pools.create(
+      ipPool(ns, 'rnd', { allocationStrategy: 'random', pools: [{ start: '10.0.2.1', end: '10.0.2.50' }] }),
+    );
     const names = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
     await Promise.all(names.map((name) => c.claims.create(ipClaim(ns, name, 'rnd'))));
     const got = await Promise.all(names.map(addressOf));
@@ -82,7 +98,10 @@ describe('allocation', () => {
 
   it('reserves preAllocations and honours the ipAddress annotation', async () => {
     await c.pools.create(
-      ipPool(ns, 'pre', { pools: [{ start: '10.0.3.1', end: '10.0.3.10' }], preAllocations: { pinned: '10.0.3.1' } }),
+      ipPool(ns, 'pre', {
+        pools: [{ start: '10.0.3.1', end: '10.0.3.10' }],
+        preAllocations: { pinned: '10.0.3.1' },
+      }),
     );
     await c.claims.create(ipClaim(ns, 'first', 'pre'));
     expect(await addressOf('first')).toBe('10.0.3.2'); // .1 is reserved for "pinned"
@@ -128,9 +147,15 @@ describe('allocation', () => {
       { metadata: { finalizers: claim.metadata.finalizers?.filter((f) => f !== 'example.com/in-use') } },
     );
     await waitFor('address and claim gone', async () => {
-      const gone = async (get: () => Promise<unknown>) => get().then(() => false, (err) => isNotFound(err));
-      return (await gone(() => c.addresses.get({ namespace: ns, name: 'fin-10-0-5-1' }))) &&
-        (await gone(() => c.claims.get({ namespace: ns, name: 'held' })));
+      const gone = async (get: () => Promise<unknown>) =>
+        get().then(
+          () => false,
+          (err) => isNotFound(err),
+        );
+      return (
+        (await gone(() => c.addresses.get({ namespace: ns, name: 'fin-10-0-5-1' }))) &&
+        (await gone(() => c.claims.get({ namespace: ns, name: 'held' })))
+      );
     });
   });
 
@@ -143,11 +168,22 @@ describe('allocation', () => {
     const pool = await c.pools.get({ namespace: ns, name: 'gate' });
     expect(pool.metadata.deletionTimestamp).toBeDefined();
     await c.claims.delete({ namespace: ns, name: 'g1' });
-    await waitFor('pool gone', () => c.pools.get({ namespace: ns, name: 'gate' }).then(() => false, (err) => isNotFound(err)));
+    await waitFor('pool gone', () =>
+      c.pools.get({ namespace: ns, name: 'gate' }).then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    );
   });
 
   it('serves Cluster API IPAddressClaims with Ready conditions', async () => {
-    await c.pools.create(ipPool(ns, 'capi', { pools: [{ start: '10.0.7.1', end: '10.0.7.1' }], prefix: 26, gateway: '10.0.7.254' }));
+    await c.pools.create(
+      ipPool(ns, 'capi', {
+        pools: [{ start: '10.0.7.1', end: '10.0.7.1' }],
+        prefix: 26,
+        gateway: '10.0.7.254',
+      }),
+    );
     const capiClaim = (name: string): IPAddressClaim => ({
       apiVersion: 'ipam.cluster.x-k8s.io/v1beta2',
       kind: 'IPAddressClaim',
@@ -176,7 +212,12 @@ describe('allocation', () => {
       const claim = await c.capiClaims.get({ namespace: ns, name: 'k2' });
       return claim.status?.conditions?.[0]?.status === 'False' ? claim.status.conditions[0] : undefined;
     });
-    expect(failed).toMatchObject({ type: 'Ready', status: 'False', reason: 'PoolExhausted', message: 'Exhausted IP Pools' });
+    expect(failed).toMatchObject({
+      type: 'Ready',
+      status: 'False',
+      reason: 'PoolExhausted',
+      message: 'Exhausted IP Pools',
+    });
   });
 
   it('allocates IPv6 with upstream object names', async () => {
@@ -187,11 +228,22 @@ describe('allocation', () => {
   });
 
   it('reports pools sharing a namePrefix with a condition instead of silent requeues', async () => {
-    await c.pools.create({ ...ipPool(ns, 'dup-a', { pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] }), spec: { namePrefix: 'dup', pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] } } as IPPool);
-    await c.pools.create({ ...ipPool(ns, 'dup-b', {}), spec: { namePrefix: 'dup', pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] } } as IPPool);
+    await c.pools.create({
+      ...ipPool(ns, 'dup-a', { pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] }),
+      spec: { namePrefix: 'dup', pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] },
+    } as IPPool);
+    await c.pools.create({
+      ...ipPool(ns, 'dup-b', {}),
+      spec: { namePrefix: 'dup', pools: [{ start: '10.0.8.1', end: '10.0.8.2' }] },
+    } as IPPool);
     const condition = await waitFor('NamePrefixConflict', async () => {
       const pool = await c.pools.get({ namespace: ns, name: 'dup-b' });
-      const conditions = (pool.status?.['conditions'] ?? []) as Array<{ type: string; status: string; reason: string; message: string }>;
+      const conditions = (pool.status?.['conditions'] ?? []) as Array<{
+        type: string;
+        status: string;
+        reason: string;
+        message: string;
+      }>;
       return conditions.find((cond) => cond.type === 'NamePrefixConflict' && cond.status === 'True');
     });
     expect(condition.reason).toBe('DuplicateNamePrefix');
@@ -205,4 +257,3 @@ describe('allocation', () => {
     expect(db.status?.address).toBeUndefined();
   });
 });
-

@@ -9,7 +9,10 @@ import { loadKubeConfig, waitForCrdsEstablished } from '@stableip/kube-testenv';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export function installOperatorCrds(kubeconfig: string): Promise<void> {
-  return installCrds(kubeconfig, [join(projectRoot, '../../config/crd/bases'), join(projectRoot, 'tests/fixtures/crds')]);
+  return installCrds(kubeconfig, [
+    join(projectRoot, '../../config/crd/bases'),
+    join(projectRoot, 'tests/fixtures/crds'),
+  ]);
 }
 
 const CrdResource = defineResource<KubeObject>({
@@ -30,7 +33,9 @@ export async function installCrds(kubeconfig: string, dirs: string[]): Promise<v
   const names: string[] = [];
   try {
     for (const dir of dirs) {
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()) {
         for (const doc of YAML.parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
           const crd = doc.toJS() as KubeObject | null;
           if (crd?.kind !== 'CustomResourceDefinition') continue;

@@ -3,7 +3,16 @@
 // exactly one address, no address is assigned twice and no IPAddress is orphaned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useKubeTestNamespace } from '@stableip/kube-testenv/vitest';
-import { clients, ipClaim, ipPool, runOperator, sleep, waitFor, type Clients, type OperatorProcess } from './support';
+import {
+  clients,
+  ipClaim,
+  ipPool,
+  runOperator,
+  sleep,
+  waitFor,
+  type Clients,
+  type OperatorProcess,
+} from './support';
 
 const kube = useKubeTestNamespace('faults');
 let c: Clients;
@@ -21,7 +30,11 @@ afterAll(async () => {
 });
 
 function start(args: string[]): OperatorProcess {
-  const operator = runOperator(kube.info.kubeconfig, [`--namespace=${ns}`, '--enable-webhooks=false', ...args]);
+  const operator = runOperator(kube.info.kubeconfig, [
+    `--namespace=${ns}`,
+    '--enable-webhooks=false',
+    ...args,
+  ]);
   running.push(operator);
   return operator;
 }
@@ -42,8 +55,12 @@ async function allAllocated(pool: string, expected: number): Promise<boolean> {
 
 /** The invariants of the issue: one address per claim, none shared, none orphaned. */
 async function checkInvariants(pool: string, expectedClaims: number): Promise<void> {
-  const claims = (await c.claims.list({ namespace: ns })).items.filter((claim) => claim.spec.pool.name === pool);
-  const addresses = (await c.addresses.list({ namespace: ns })).items.filter((a) => a.spec.pool.name === pool);
+  const claims = (await c.claims.list({ namespace: ns })).items.filter(
+    (claim) => claim.spec.pool.name === pool,
+  );
+  const addresses = (await c.addresses.list({ namespace: ns })).items.filter(
+    (a) => a.spec.pool.name === pool,
+  );
   expect(claims).toHaveLength(expectedClaims);
   const perClaim = new Map<string, string[]>();
   for (const address of addresses) {
@@ -55,8 +72,15 @@ async function checkInvariants(pool: string, expectedClaims: number): Promise<vo
   const orphans = addresses.filter((a) => !claimNames.has(a.spec.claim.name));
   const multiple = [...perClaim].filter(([, list]) => list.length > 1);
   const ips = addresses.map((a) => a.spec.address);
-  const mismatched = claims.filter((claim) => perClaim.get(claim.metadata.name ?? '')?.[0] !== claim.status?.address?.name);
-  expect({ orphans: orphans.length, multiple: multiple.length, duplicates: ips.length - new Set(ips).size, mismatched: mismatched.length }).toEqual({
+  const mismatched = claims.filter(
+    (claim) => perClaim.get(claim.metadata.name ?? '')?.[0] !== claim.status?.address?.name,
+  );
+  expect({
+    orphans: orphans.length,
+    multiple: multiple.length,
+    duplicates: ips.length - new Set(ips).size,
+    mismatched: mismatched.length,
+  }).toEqual({
     orphans: 0,
     multiple: 0,
     duplicates: 0,
@@ -84,7 +108,10 @@ describe('fault tolerance', () => {
     })();
     await Promise.all([creating, chaos]);
     expect(kills).toBe(6);
-    await waitFor('500 claims allocated', () => allAllocated('kill', 500), { timeoutMs: 180_000, intervalMs: 1000 });
+    await waitFor('500 claims allocated', () => allAllocated('kill', 500), {
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+    });
     await checkInvariants('kill', 500);
     expect(await operator.kill('SIGTERM')).toBe(0);
   });
@@ -105,8 +132,13 @@ describe('fault tolerance', () => {
     await lease.kill('SIGKILL'); // no Lease release: the standby waits for it to expire
     const standby = lease === first ? second : first;
     await creating;
-    await waitFor('standby leads', async () => standby.logs.some((l) => l['msg'] === 'became leader'), { timeoutMs: 60_000 });
-    await waitFor('300 claims allocated', () => allAllocated('ha', 300), { timeoutMs: 120_000, intervalMs: 1000 });
+    await waitFor('standby leads', async () => standby.logs.some((l) => l['msg'] === 'became leader'), {
+      timeoutMs: 60_000,
+    });
+    await waitFor('300 claims allocated', () => allAllocated('ha', 300), {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+    });
     await checkInvariants('ha', 300);
     expect(await standby.kill('SIGTERM')).toBe(0);
   });

@@ -4,11 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import {
-  KubeClient,
-  type KubeObject as RuntimeObject,
-  type ResourceClient,
-} from '@stableip/kube-runtime';
+import { KubeClient, type KubeObject as RuntimeObject, type ResourceClient } from '@stableip/kube-runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CapiIPAddress, IPAddressClaim, IPClaim, IPPool, Metal3IPAddress } from '@stableip/ipam-core';
 import {
@@ -31,10 +27,20 @@ export interface OperatorProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function runOperator(kubeconfig: string, args: string[], env: Record<string, string> = {}): OperatorProcess {
+export function runOperator(
+  kubeconfig: string,
+  args: string[],
+  env: Record<string, string> = {},
+): OperatorProcess {
   const child = spawn(
     process.execPath,
-    [operatorMain, `--kubeconfig=${kubeconfig}`, '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0', ...args],
+    [
+      operatorMain,
+      `--kubeconfig=${kubeconfig}`,
+      '--metrics-bind-address=127.0.0.1:0',
+      '--health-probe-bind-address=127.0.0.1:0',
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const logs: Array<Record<string, unknown>> = [];
@@ -51,7 +57,16 @@ export function runOperator(kubeconfig: string, args: string[], env: Record<stri
         logs.push({ raw: line });
       }
     });
-    child.once('exit', (code) => reject(new Error(`operator exited (${code}) before start:\n${logs.slice(-20).map((l) => JSON.stringify(l)).join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `operator exited (${code}) before start:\n${logs
+            .slice(-20)
+            .map((l) => JSON.stringify(l))
+            .join('\n')}`,
+        ),
+      ),
+    );
   });
   started.catch(() => undefined);
   let stderr = '';
@@ -120,7 +135,8 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -136,7 +152,12 @@ export function ipPool(namespace: string, name: string, spec: Partial<IPPool['sp
   };
 }
 
-export function ipClaim(namespace: string, name: string, pool: string, metadata: Partial<IPClaim['metadata']> = {}): IPClaim {
+export function ipClaim(
+  namespace: string,
+  name: string,
+  pool: string,
+  metadata: Partial<IPClaim['metadata']> = {},
+): IPClaim {
   return {
     apiVersion: 'ipam.metal3.io/v1alpha1',
     kind: 'IPClaim',

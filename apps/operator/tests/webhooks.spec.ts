@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useKubeTestNamespace } from '@stableip/kube-testenv/vitest';
 import { defineResource, type KubeObject } from '@stableip/kube-runtime';
-import { clients, freePort, ipClaim, ipPool, runOperator, waitFor, type Clients, type OperatorProcess } from './support';
+import {
+  clients,
+  freePort,
+  ipClaim,
+  ipPool,
+  runOperator,
+  waitFor,
+  type Clients,
+  type OperatorProcess,
+} from './support';
 
 const kube = useKubeTestNamespace('webhook');
 let c: Clients;
@@ -47,7 +56,14 @@ function configuration(name: string, action: 'validate' | 'mutate', port: number
       sideEffects: 'None',
       timeoutSeconds: 5,
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
-      rules: [{ apiGroups: ['ipam.metal3.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: [plural] }],
+      rules: [
+        {
+          apiGroups: ['ipam.metal3.io'],
+          apiVersions: ['v1alpha1'],
+          operations: ['CREATE', 'UPDATE'],
+          resources: [plural],
+        },
+      ],
     })),
   };
 }
@@ -72,8 +88,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await c?.client.resource(Validating).delete({ name: names.validating }).catch(() => undefined);
-  await c?.client.resource(Mutating).delete({ name: names.mutating }).catch(() => undefined);
+  await c?.client
+    .resource(Validating)
+    .delete({ name: names.validating })
+    .catch(() => undefined);
+  await c?.client
+    .resource(Mutating)
+    .delete({ name: names.mutating })
+    .catch(() => undefined);
   // Graceful shutdown must not hang on the API server's keep-alive connections to the webhook.
   const t0 = Date.now();
   expect(await operator?.kill('SIGTERM')).toBe(0);
@@ -118,7 +140,9 @@ describe('admission webhooks called by the API server', () => {
   });
 
   it('rejects an immutable namePrefix change and defaults allocationStrategy', async () => {
-    const created = await c.pools.create(ipPool(ns, 'good', { pools: [{ start: '10.0.0.1', end: '10.0.0.5' }] }));
+    const created = await c.pools.create(
+      ipPool(ns, 'good', { pools: [{ start: '10.0.0.1', end: '10.0.0.5' }] }),
+    );
     expect(created.spec.allocationStrategy).toBe('sequential');
     const text = await rejection(() =>
       c.pools.mergePatch({ namespace: ns, name: 'good' }, { spec: { namePrefix: 'other' } }),
@@ -129,7 +153,9 @@ describe('admission webhooks called by the API server', () => {
   });
 
   it('rejects an IPClaim with an invalid ipAddress annotation', async () => {
-    const text = await rejection(() => c.claims.create(ipClaim(ns, 'c', 'good', { annotations: { ipAddress: 'nope' } })));
+    const text = await rejection(() =>
+      c.claims.create(ipClaim(ns, 'c', 'good', { annotations: { ipAddress: 'nope' } })),
+    );
     expect(text).toContain(
       'admission webhook "validation.ipclaim.ipam.metal3.io" denied the request: IPClaim.ipam.metal3.io "c" is invalid: metadata.annotations.ipAddress: Invalid value: "nope": is not a valid IP address',
     );

@@ -8,8 +8,10 @@ import upstream from './upstream-ipam-crds.json' with { type: 'json' };
 
 const workspaceRoot = resolve(import.meta.dirname, '../../../..');
 
+const generated = await generatedFiles(workspaceRoot);
+
 describe('generated CRD files', () => {
-  it.each([...generatedFiles()].map(([path, content]) => ({ path, content })))(
+  it.each([...generated].map(([path, content]) => ({ path, content })))(
     '$path is up to date (run `npx nx run operator:generate-crds`)',
     ({ path, content }) => {
       expect(readFileSync(resolve(workspaceRoot, path), 'utf8')).toBe(content);
@@ -22,7 +24,16 @@ type Facts = Record<string, unknown>;
 /** Flattens a schema to `path → facts`, the way upstream-ipam-crds.json was derived. */
 function flatten(schema: JSONSchemaProps, path = '', out: Record<string, Facts> = {}): Record<string, Facts> {
   const facts: Facts = {};
-  for (const key of ['type', 'pattern', 'enum', 'maximum', 'minimum', 'minLength', 'format', 'default'] as const) {
+  for (const key of [
+    'type',
+    'pattern',
+    'enum',
+    'maximum',
+    'minimum',
+    'minLength',
+    'format',
+    'default',
+  ] as const) {
     if (schema[key] !== undefined) facts[key] = schema[key];
   }
   if (schema['x-kubernetes-map-type']) facts['x-kubernetes-map-type'] = schema['x-kubernetes-map-type'];
@@ -52,24 +63,36 @@ describe('stableip CRDs are a superset of ip-address-manager', () => {
         subresources: version.subresources,
       });
       // Upstream's columns come first, unchanged; stableip's follow.
-      const columns = (mine.additionalPrinterColumns ?? []).map(({ name, type, jsonPath }) => ({ name, type, jsonPath }));
+      const columns = (mine.additionalPrinterColumns ?? []).map(({ name, type, jsonPath }) => ({
+        name,
+        type,
+        jsonPath,
+      }));
       expect(columns.slice(0, version.printerColumns.length)).toEqual(version.printerColumns);
     }
   });
 
-  it.each(upstreamCrds)('$name: every upstream property with the same type and validation', ({ name, def }) => {
-    const ours = ipamCrds.find((crd) => crd.metadata.name === name)!;
-    for (const [i, version] of def.versions.entries()) {
-      const mine = flatten(ours.spec.versions[i]!.schema.openAPIV3Schema);
-      for (const [path, facts] of Object.entries(version.properties as Record<string, Facts>)) {
-        expect(mine[path], `${name} ${path}`).toEqual(facts);
+  it.each(upstreamCrds)(
+    '$name: every upstream property with the same type and validation',
+    ({ name, def }) => {
+      const ours = ipamCrds.find((crd) => crd.metadata.name === name)!;
+      for (const [i, version] of def.versions.entries()) {
+        const mine = flatten(ours.spec.versions[i]!.schema.openAPIV3Schema);
+        for (const [path, facts] of Object.entries(version.properties as Record<string, Facts>)) {
+          expect(mine[path], `${name} ${path}`).toEqual(facts);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('adds capacity counters and conditions to IPPool status only', () => {
-    const pool = flatten(ipamCrds.find((crd) => crd.spec.names.kind === 'IPPool')!.spec.versions[0]!.schema.openAPIV3Schema);
-    const upstreamPool = upstream.crds['ippools.ipam.metal3.io'].versions[0]!.properties as Record<string, Facts>;
+    const pool = flatten(
+      ipamCrds.find((crd) => crd.spec.names.kind === 'IPPool')!.spec.versions[0]!.schema.openAPIV3Schema,
+    );
+    const upstreamPool = upstream.crds['ippools.ipam.metal3.io'].versions[0]!.properties as Record<
+      string,
+      Facts
+    >;
     const added = Object.keys(pool).filter((path) => !(path in upstreamPool));
     expect(added.every((path) => path.startsWith('.status.'))).toBe(true);
     expect(added).toEqual(

@@ -2,7 +2,17 @@
 // projects (Cluster API, CAPM3, baremetal-operator). Same group/version/names/scope as upstream;
 // schemas type the fields the operator relies on and keep everything else as written
 // (x-kubernetes-preserve-unknown-fields). Real clusters install the upstream CRDs instead.
-import { arr, crd, int, metav1Condition, obj, opaque, rootSchema, str, type CustomResourceDefinition } from './schema';
+import {
+  arr,
+  crd,
+  int,
+  metav1Condition,
+  obj,
+  opaque,
+  rootSchema,
+  str,
+  type CustomResourceDefinition,
+} from './schema';
 
 const CAPI_IPAM = 'ipam.cluster.x-k8s.io';
 const CAPI = 'cluster.x-k8s.io';
@@ -77,7 +87,10 @@ export const capiIPAddressClaimCrd = crd({
             {
               addressRef: obj({ name: str() }),
               conditions: arr(
-                { ...metav1Condition, required: ['lastTransitionTime', 'message', 'reason', 'status', 'type'] },
+                {
+                  ...metav1Condition,
+                  required: ['lastTransitionTime', 'message', 'reason', 'status', 'type'],
+                },
                 undefined,
                 { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] },
               ),

@@ -8,7 +8,7 @@ import { generatedFiles } from './render';
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const [path, content] of generatedFiles()) {
+for (const [path, content] of await generatedFiles(workspaceRoot)) {
   const target = resolve(workspaceRoot, path);
   let current: string | undefined;
   try {

@@ -64,7 +64,10 @@ const age = (kind: string) => ({
 /** stableip's capacity counters (not upstream; ip-address-manager issue #161 / PR #1540). */
 const capacity = obj(
   {
-    total: int('Addresses the pool ranges can hand out (clamped, see clamped).', { format: 'int64', minimum: 0 }),
+    total: int('Addresses the pool ranges can hand out (clamped, see clamped).', {
+      format: 'int64',
+      minimum: 0,
+    }),
     allocated: int('Addresses held by an IPAddress object (Metal3 or Cluster API) of this pool.', {
       format: 'int64',
       minimum: 0,
@@ -102,14 +105,24 @@ export const ipPoolCrd: CustomResourceDefinition = crd({
           description: 'Cluster to which this template belongs',
         },
         age('Metal3IPPool'),
-        { name: 'Total', type: 'integer', jsonPath: '.status.capacity.total', description: 'Addresses in the pool' },
+        {
+          name: 'Total',
+          type: 'integer',
+          jsonPath: '.status.capacity.total',
+          description: 'Addresses in the pool',
+        },
         {
           name: 'Allocated',
           type: 'integer',
           jsonPath: '.status.capacity.allocated',
           description: 'Addresses allocated',
         },
-        { name: 'Free', type: 'integer', jsonPath: '.status.capacity.free', description: 'Addresses still free' },
+        {
+          name: 'Free',
+          type: 'integer',
+          jsonPath: '.status.capacity.free',
+          description: 'Addresses still free',
+        },
         {
           name: 'Preallocated',
           type: 'integer',
@@ -171,15 +184,22 @@ export const ipPoolCrd: CustomResourceDefinition = crd({
           ),
           status: obj(
             {
-              indexes: map(ipAddressItem, 'Allocations contains the map of objects and IP addresses they have'),
+              indexes: map(
+                ipAddressItem,
+                'Allocations contains the map of objects and IP addresses they have',
+              ),
               lastUpdated: str('LastUpdated identifies when this status was last observed.', {
                 format: 'date-time',
               }),
               capacity,
-              conditions: arr(metav1Condition, 'Conditions of the pool (stableip): Ready, NamePrefixConflict.', {
-                'x-kubernetes-list-type': 'map',
-                'x-kubernetes-list-map-keys': ['type'],
-              }),
+              conditions: arr(
+                metav1Condition,
+                'Conditions of the pool (stableip): Ready, NamePrefixConflict.',
+                {
+                  'x-kubernetes-list-type': 'map',
+                  'x-kubernetes-list-map-keys': ['type'],
+                },
+              ),
               observedGeneration: int('The .metadata.generation the status was computed from (stableip).', {
                 format: 'int64',
               }),

@@ -1,4 +1,5 @@
 // Renders the CRD sources to the YAML files committed in the repository.
+import { format, resolveConfig } from 'prettier';
 import YAML from 'yaml';
 import { foreignCrds } from './foreign';
 import { ipamCrds } from './ipam';
@@ -24,14 +25,23 @@ export function renderCrd(crd: CustomResourceDefinition): string {
 }
 
 /** `<group>_<plural>.yaml`, the kubebuilder file name. */
-export const crdFileName = (crd: CustomResourceDefinition) => `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
+export const crdFileName = (crd: CustomResourceDefinition) =>
+  `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
 
-/** Every generated file, keyed by its path relative to the workspace root. */
-export function generatedFiles(): Map<string, string> {
+/**
+ * Every generated file, keyed by its path relative to `workspaceRoot`, formatted with the
+ * workspace's Prettier settings so that `npm run format` leaves them unchanged.
+ */
+export async function generatedFiles(workspaceRoot: string): Promise<Map<string, string>> {
+  const raw = new Map<string, string>();
+  for (const crd of ipamCrds) raw.set(`config/crd/bases/${crdFileName(crd)}`, renderCrd(crd));
+  for (const crd of foreignCrds)
+    raw.set(`apps/operator/tests/fixtures/crds/${crdFileName(crd)}`, renderCrd(crd));
   const files = new Map<string, string>();
-  for (const crd of ipamCrds) files.set(`config/crd/bases/${crdFileName(crd)}`, renderCrd(crd));
-  for (const crd of foreignCrds) {
-    files.set(`apps/operator/tests/fixtures/crds/${crdFileName(crd)}`, renderCrd(crd));
+  for (const [path, text] of raw) {
+    const filepath = `${workspaceRoot}/${path}`;
+    const options = (await resolveConfig(filepath)) ?? {};
+    files.set(path, await format(text, { ...options, filepath }));
   }
   return files;
 }

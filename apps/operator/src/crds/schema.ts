@@ -126,7 +126,9 @@ export function rootSchema(
 export const metav1Condition = obj(
   {
     type: str('Type of condition in CamelCase.', { maxLength: 316 }),
-    status: str('Status of the condition, one of True, False, Unknown.', { enum: ['True', 'False', 'Unknown'] }),
+    status: str('Status of the condition, one of True, False, Unknown.', {
+      enum: ['True', 'False', 'Unknown'],
+    }),
     reason: str('A programmatic identifier for the last transition, in CamelCase.', {
       maxLength: 1024,
       minLength: 1,

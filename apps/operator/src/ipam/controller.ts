@@ -12,7 +12,15 @@ import {
   type MapFn,
   type WatchEvent,
 } from '@stableip/kube-runtime';
-import type { CapiIPAddress, Cluster, IPAddressClaim, IPClaim, IPPool, KubeObject, Metal3IPAddress } from '@stableip/ipam-core';
+import type {
+  CapiIPAddress,
+  Cluster,
+  IPAddressClaim,
+  IPClaim,
+  IPPool,
+  KubeObject,
+  Metal3IPAddress,
+} from '@stableip/ipam-core';
 import type { Registry } from 'prom-client';
 import {
   CapiIPAddressResource,
@@ -24,13 +32,7 @@ import {
   type WrittenKind,
 } from '../resources';
 import { IpamMetrics } from './metrics';
-import {
-  capiClaimPoolKey,
-  claimPoolKey,
-  Indexes,
-  IpamRecentWrites,
-  PoolReconciler,
-} from './pool-reconciler';
+import { capiClaimPoolKey, claimPoolKey, Indexes, IpamRecentWrites, PoolReconciler } from './pool-reconciler';
 
 export interface IpamControllerOptions {
   client: KubeClient;
@@ -66,7 +68,8 @@ export function createIpamControllers(options: IpamControllerOptions): IpamContr
     ...common,
     resource: IPPoolResource,
     indexers: {
-      [Indexes.cluster]: (pool) => (pool.spec?.clusterName ? [`${namespaceOf(pool)}/${pool.spec.clusterName}`] : []),
+      [Indexes.cluster]: (pool) =>
+        pool.spec?.clusterName ? [`${namespaceOf(pool)}/${pool.spec.clusterName}`] : [],
     },
   });
   const claims = new Informer<IPClaim>({
@@ -83,7 +86,11 @@ export function createIpamControllers(options: IpamControllerOptions): IpamContr
     optional: true,
     indexers: { [Indexes.pool]: (claim) => optional(capiClaimPoolKey(claim)) },
   });
-  const capiAddresses = new Informer<CapiIPAddress>({ ...common, resource: CapiIPAddressResource, optional: true });
+  const capiAddresses = new Informer<CapiIPAddress>({
+    ...common,
+    resource: CapiIPAddressResource,
+    optional: true,
+  });
   const clusters = new Informer<Cluster>({ ...common, resource: ClusterResource, optional: true });
 
   const recent = new IpamRecentWrites();
@@ -126,20 +133,33 @@ export function createIpamControllers(options: IpamControllerOptions): IpamContr
 
   controller
     .watch(pools, (event) => [`${namespaceOf(event.object)}/${event.object.metadata?.name}`])
-    .watch(claims, claimMapper((claim) => claimPoolKey(claim)))
-    .watch(capiClaims, claimMapper((claim) => capiClaimPoolKey(claim)))
+    .watch(
+      claims,
+      claimMapper((claim) => claimPoolKey(claim)),
+    )
+    .watch(
+      capiClaims,
+      claimMapper((claim) => capiClaimPoolKey(claim)),
+    )
     // Upstream does not watch addresses; we do, so a pool's status follows external deletions.
     .watch(addresses, (event) => poolKeys(event, (a) => a.spec?.pool?.name))
     .watch(capiAddresses, (event) => poolKeys(event, (a) => a.spec?.poolRef?.name))
     .watch(clusters, (event) =>
-      pools.store.byIndex(Indexes.cluster, `${namespaceOf(event.object)}/${event.object.metadata?.name}`).map(
-        (pool) => `${namespaceOf(pool)}/${pool.metadata.name}`,
-      ),
+      pools.store
+        .byIndex(Indexes.cluster, `${namespaceOf(event.object)}/${event.object.metadata?.name}`)
+        .map((pool) => `${namespaceOf(pool)}/${pool.metadata.name}`),
     );
 
   return {
     controller,
-    informers: [pools, claims, addresses, capiClaims, capiAddresses, clusters] as unknown as Informer<RuntimeObject>[],
+    informers: [
+      pools,
+      claims,
+      addresses,
+      capiClaims,
+      capiAddresses,
+      clusters,
+    ] as unknown as Informer<RuntimeObject>[],
     reconciler,
   };
 }
@@ -162,7 +182,10 @@ function claimMapper<T extends KubeObject>(poolKeyOf: (claim: T) => string | und
   };
 }
 
-function poolKeys<T extends KubeObject>(event: WatchEvent<T>, poolName: (object: T) => string | undefined): string[] {
+function poolKeys<T extends KubeObject>(
+  event: WatchEvent<T>,
+  poolName: (object: T) => string | undefined,
+): string[] {
   const name = poolName(event.object);
   return name ? [`${namespaceOf(event.object)}/${name}`] : [];
 }

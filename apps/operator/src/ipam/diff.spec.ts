@@ -10,7 +10,11 @@ const pool = (extra: Partial<IPPool['metadata']> = {}): IPPool => ({
   metadata: { name: 'pool', namespace: NS, uid: 'pool-uid', resourceVersion: '1', ...extra },
   spec: { namePrefix: 'pfx', pools: [{ start: '10.0.0.10', end: '10.0.0.11' }], prefix: 24 },
 });
-const claim = (name: string, extra: Partial<IPClaim> = {}, meta: Partial<IPClaim['metadata']> = {}): IPClaim => ({
+const claim = (
+  name: string,
+  extra: Partial<IPClaim> = {},
+  meta: Partial<IPClaim['metadata']> = {},
+): IPClaim => ({
   apiVersion: 'ipam.metal3.io/v1alpha1',
   kind: 'IPClaim',
   metadata: { name, namespace: NS, uid: `${name}-uid`, resourceVersion: '2', ...meta },
@@ -25,9 +29,17 @@ function originalsOf(objects: KubeObject[]): Map<string, KubeObject> {
 describe('planToWrites', () => {
   it('orders a new claim crash-safely: finalizer, IPAddress, status; pool finalizer first', () => {
     const snapshot = { ipPools: [pool()], ipClaims: [claim('c1')] };
-    const writes = planToWrites(plan(snapshot), originalsOf([...snapshot.ipPools, ...snapshot.ipClaims]), 'T');
+    const writes = planToWrites(
+      plan(snapshot),
+      originalsOf([...snapshot.ipPools, ...snapshot.ipClaims]),
+      'T',
+    );
     expect(writes.before).toEqual([
-      expect.objectContaining({ op: 'patchMetadata', kind: 'IPPool', patch: { metadata: { finalizers: ['ippool.ipam.metal3.io'], resourceVersion: '1' } } }),
+      expect.objectContaining({
+        op: 'patchMetadata',
+        kind: 'IPPool',
+        patch: { metadata: { finalizers: ['ippool.ipam.metal3.io'], resourceVersion: '1' } },
+      }),
     ]);
     expect(writes.chains).toHaveLength(1);
     expect(writes.chains[0]!.map((op) => `${op.op}:${op.kind}:${op.name}`)).toEqual([
@@ -48,8 +60,17 @@ describe('planToWrites', () => {
     const address: Metal3IPAddress = {
       apiVersion: 'ipam.metal3.io/v1alpha1',
       kind: 'IPAddress',
-      metadata: { name: 'pfx-10-0-0-10', namespace: NS, resourceVersion: '5', finalizers: ['ipaddress.ipam.metal3.io'] },
-      spec: { address: '10.0.0.10', pool: { name: 'pool', namespace: NS }, claim: { name: 'c1', namespace: NS } },
+      metadata: {
+        name: 'pfx-10-0-0-10',
+        namespace: NS,
+        resourceVersion: '5',
+        finalizers: ['ipaddress.ipam.metal3.io'],
+      },
+      spec: {
+        address: '10.0.0.10',
+        pool: { name: 'pool', namespace: NS },
+        claim: { name: 'c1', namespace: NS },
+      },
     };
     const deleting = claim(
       'c1',
@@ -66,7 +87,13 @@ describe('planToWrites', () => {
     );
     expect(writes.chains).toEqual([
       [
-        expect.objectContaining({ op: 'release', kind: 'Metal3IPAddress', finalizers: [], deleteObject: true, resourceVersion: '5' }),
+        expect.objectContaining({
+          op: 'release',
+          kind: 'Metal3IPAddress',
+          finalizers: [],
+          deleteObject: true,
+          resourceVersion: '5',
+        }),
         expect.objectContaining({ op: 'release', kind: 'IPClaim', finalizers: [], deleteObject: false }),
       ],
     ]);
@@ -75,16 +102,32 @@ describe('planToWrites', () => {
   it('writes nothing when a retried failure fails again the same way (no reconcile loop)', () => {
     const full = pool({ finalizers: ['ippool.ipam.metal3.io'] });
     full.spec.pools = [{ start: '10.0.0.10', end: '10.0.0.10' }];
-    const holder = claim('a', { status: { address: { name: 'pfx-10-0-0-10', namespace: NS } } }, { finalizers: ['ipclaim.ipam.metal3.io'] });
-    const failed = claim('b', { status: { errorMessage: 'Exhausted IP Pools' } }, { finalizers: ['ipclaim.ipam.metal3.io'] });
+    const holder = claim(
+      'a',
+      { status: { address: { name: 'pfx-10-0-0-10', namespace: NS } } },
+      { finalizers: ['ipclaim.ipam.metal3.io'] },
+    );
+    const failed = claim(
+      'b',
+      { status: { errorMessage: 'Exhausted IP Pools' } },
+      { finalizers: ['ipclaim.ipam.metal3.io'] },
+    );
     const address: Metal3IPAddress = {
       apiVersion: 'ipam.metal3.io/v1alpha1',
       kind: 'IPAddress',
       metadata: { name: 'pfx-10-0-0-10', namespace: NS, finalizers: ['ipaddress.ipam.metal3.io'] },
-      spec: { address: '10.0.0.10', pool: { name: 'pool', namespace: NS }, claim: { name: 'a', namespace: NS } },
+      spec: {
+        address: '10.0.0.10',
+        pool: { name: 'pool', namespace: NS },
+        claim: { name: 'a', namespace: NS },
+      },
     };
     full.status = { indexes: { a: '10.0.0.10' } };
-    const result = plan({ ipPools: [full], ipClaims: [holder, retryableIPClaim(failed)], ipAddresses: [address] });
+    const result = plan({
+      ipPools: [full],
+      ipClaims: [holder, retryableIPClaim(failed)],
+      ipAddresses: [address],
+    });
     const writes = planToWrites(result, originalsOf([full, holder, failed, address]), 'T');
     expect(writes.chains).toEqual([]);
     expect(writes.before).toEqual([]);
@@ -92,10 +135,20 @@ describe('planToWrites', () => {
 
   it('a retried failure succeeds once capacity is back (#1537)', () => {
     const p = pool({ finalizers: ['ippool.ipam.metal3.io'] });
-    const failed = claim('b', { status: { errorMessage: 'Exhausted IP Pools' } }, { finalizers: ['ipclaim.ipam.metal3.io'] });
-    const writes = planToWrites(plan({ ipPools: [p], ipClaims: [retryableIPClaim(failed)] }), originalsOf([p, failed]), 'T');
+    const failed = claim(
+      'b',
+      { status: { errorMessage: 'Exhausted IP Pools' } },
+      { finalizers: ['ipclaim.ipam.metal3.io'] },
+    );
+    const writes = planToWrites(
+      plan({ ipPools: [p], ipClaims: [retryableIPClaim(failed)] }),
+      originalsOf([p, failed]),
+      'T',
+    );
     const status = writes.chains[0]!.find((op) => op.op === 'patchStatus');
-    expect(status).toMatchObject({ patch: { status: { errorMessage: null, address: { name: 'pfx-10-0-0-10', namespace: NS } } } });
+    expect(status).toMatchObject({
+      patch: { status: { errorMessage: null, address: { name: 'pfx-10-0-0-10', namespace: NS } } },
+    });
   });
 });
 
@@ -111,15 +164,32 @@ describe('retryable claims', () => {
       status: { conditions: [{ type: 'Ready', status: 'True' as const, reason: 'Ready' }] },
     };
     expect(retryableCapiClaim(ready)).toBe(ready);
-    const failed = { ...ready, status: { conditions: [{ type: 'Ready', status: 'False' as const, reason: 'PoolExhausted' }] } };
+    const failed = {
+      ...ready,
+      status: { conditions: [{ type: 'Ready', status: 'False' as const, reason: 'PoolExhausted' }] },
+    };
     expect(retryableCapiClaim(failed).status?.conditions).toEqual([]);
   });
 });
 
 describe('withTransitionTimes', () => {
   it('keeps lastTransitionTime while the status is unchanged, fills reason and message', () => {
-    const existing = [{ type: 'Ready', status: 'False' as const, reason: 'PoolExhausted', message: 'm', lastTransitionTime: 'T0' }];
-    expect(withTransitionTimes([{ type: 'Ready', status: 'False', reason: 'AllocationFailed', message: 'x' }], existing, 'T1')[0]!.lastTransitionTime).toBe('T0');
+    const existing = [
+      {
+        type: 'Ready',
+        status: 'False' as const,
+        reason: 'PoolExhausted',
+        message: 'm',
+        lastTransitionTime: 'T0',
+      },
+    ];
+    expect(
+      withTransitionTimes(
+        [{ type: 'Ready', status: 'False', reason: 'AllocationFailed', message: 'x' }],
+        existing,
+        'T1',
+      )[0]!.lastTransitionTime,
+    ).toBe('T0');
     expect(withTransitionTimes([{ type: 'Ready', status: 'True' }], existing, 'T1')).toEqual([
       { type: 'Ready', status: 'True', reason: 'Ready', message: '', lastTransitionTime: 'T1' },
     ]);

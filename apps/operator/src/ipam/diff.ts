@@ -82,8 +82,13 @@ export interface WritePlan {
 const CHAIN_ORDER = { patchMetadata: 0, create: 1, patchStatus: 2, release: 3 } as const;
 
 /** The claim an address belongs to (its chain key). */
-function claimChainOfAddress(kind: WrittenKind, address: KubeObject | undefined, fallbackName: string): string {
-  const spec = (address as { spec?: { claim?: { name?: string }; claimRef?: { name?: string } } } | undefined)?.spec;
+function claimChainOfAddress(
+  kind: WrittenKind,
+  address: KubeObject | undefined,
+  fallbackName: string,
+): string {
+  const spec = (address as { spec?: { claim?: { name?: string }; claimRef?: { name?: string } } } | undefined)
+    ?.spec;
   if (kind === 'Metal3IPAddress') return `IPClaim/${spec?.claim?.name ?? `?${fallbackName}`}`;
   return `IPAddressClaim/${spec?.claimRef?.name ?? `?${fallbackName}`}`;
 }
@@ -122,7 +127,8 @@ export function planToWrites(
       deleteObject: !original.metadata.deletionTimestamp,
     };
     if (kind === 'IPPool') plan.after.push(op);
-    else if (kind === 'Metal3IPAddress' || kind === 'CapiIPAddress') addToChain(claimChainOfAddress(kind, original, ref.name), op);
+    else if (kind === 'Metal3IPAddress' || kind === 'CapiIPAddress')
+      addToChain(claimChainOfAddress(kind, original, ref.name), op);
     else addToChain(`${kind}/${ref.name}`, op);
   }
 
@@ -132,10 +138,13 @@ export function planToWrites(
     const original = originals.get(refKey(ref));
     const isAddress = ref.kind === 'Metal3IPAddress' || ref.kind === 'CapiIPAddress';
     if (!original) {
-      if (isAddress) addToChain(claimChainOfAddress(ref.kind, item, ref.name), { ...ref, op: 'create', object: item });
+      if (isAddress)
+        addToChain(claimChainOfAddress(ref.kind, item, ref.name), { ...ref, op: 'create', object: item });
       continue;
     }
-    const chainKey = isAddress ? claimChainOfAddress(ref.kind, original, ref.name) : `${ref.kind}/${ref.name}`;
+    const chainKey = isAddress
+      ? claimChainOfAddress(ref.kind, original, ref.name)
+      : `${ref.kind}/${ref.name}`;
     const wantedMetadata: Record<string, unknown> = {};
     const readMetadata: Record<string, unknown> = {};
     for (const field of METADATA_FIELDS) {

@@ -162,7 +162,9 @@ export class PoolReconciler {
 
     // Pool status: planner's indexes + stableip's counters and conditions, written only on change.
     const plannedPool = (result.items.find((item) => item.kind === 'IPPool') as IPPool | undefined) ?? pool;
-    const released = writes.chains.flat().some((op) => op.op === 'release' && (op.kind === 'IPClaim' || op.kind === 'IPAddressClaim'));
+    const released = writes.chains
+      .flat()
+      .some((op) => op.op === 'release' && (op.kind === 'IPClaim' || op.kind === 'IPAddressClaim'));
     const status = desiredPoolStatus({
       read: pool,
       indexes: plannedPool.status?.indexes,
@@ -172,9 +174,15 @@ export class PoolReconciler {
     });
     this.#o.metrics.setPool(namespace, name, status['capacity'] as CapacityStatus);
     if (!poolGone && failures.length === 0) {
-      const patch = createMergePatch(pool.status as Record<string, unknown> | undefined, status as Record<string, unknown>);
+      const patch = createMergePatch(
+        pool.status as Record<string, unknown> | undefined,
+        status as Record<string, unknown>,
+      );
       if (patch) {
-        const outcome = await this.#apply({ kind: 'IPPool', namespace, name, op: 'patchStatus', patch: { status: patch } }, log);
+        const outcome = await this.#apply(
+          { kind: 'IPPool', namespace, name, op: 'patchStatus', patch: { status: patch } },
+          log,
+        );
         if (!outcome.ok) failures.push(outcome);
       }
     }
@@ -182,7 +190,10 @@ export class PoolReconciler {
     const permanent = failures.find((f) => !f.transient);
     if (permanent) throw permanent.error;
     if (failures.length > 0) {
-      log.debug({ failures: failures.length, first: describe(failures[0]!) }, 'transient write failures; requeue');
+      log.debug(
+        { failures: failures.length, first: describe(failures[0]!) },
+        'transient write failures; requeue',
+      );
       return { requeue: true };
     }
     if (health.paused) return { requeueAfter: PAUSED_REQUEUE_MS };
@@ -206,15 +217,19 @@ export class PoolReconciler {
     const inPool = (object: KubeObject) => object.metadata.namespace === namespace;
 
     const ipClaims = remember(
-      recent.byKind.IPClaim.overlay(namespace, caches.claims.byIndex(Indexes.pool, poolKey), (c) =>
-        claimPoolKey(c as IPClaim) === poolKey,
+      recent.byKind.IPClaim.overlay(
+        namespace,
+        caches.claims.byIndex(Indexes.pool, poolKey),
+        (c) => claimPoolKey(c as IPClaim) === poolKey,
       ) as IPClaim[],
     ).map(retryableIPClaim);
     const capiClaimStore = caches.capiClaims?.();
     const ipAddressClaims = capiClaimStore
       ? remember(
-          recent.byKind.IPAddressClaim.overlay(namespace, capiClaimStore.byIndex(Indexes.pool, poolKey), (c) =>
-            capiClaimPoolKey(c as IPAddressClaim) === poolKey,
+          recent.byKind.IPAddressClaim.overlay(
+            namespace,
+            capiClaimStore.byIndex(Indexes.pool, poolKey),
+            (c) => capiClaimPoolKey(c as IPAddressClaim) === poolKey,
           ) as IPAddressClaim[],
         ).map(retryableCapiClaim)
       : [];
@@ -223,19 +238,32 @@ export class PoolReconciler {
     const relevant = (address: Metal3IPAddress | CapiIPAddress, poolName: string | undefined) =>
       poolName === name || (prefix !== '' && (address.metadata.name ?? '').startsWith(prefix));
     const ipAddresses = remember(
-      recent.byKind.Metal3IPAddress.overlay(namespace, caches.addresses.byIndex(Indexes.namespace, namespace), inPool) as Metal3IPAddress[],
+      recent.byKind.Metal3IPAddress.overlay(
+        namespace,
+        caches.addresses.byIndex(Indexes.namespace, namespace),
+        inPool,
+      ) as Metal3IPAddress[],
     ).filter((a) => relevant(a, a.spec?.pool?.name));
     const capiAddressStore = caches.capiAddresses?.();
     const capiIPAddresses = capiAddressStore
       ? remember(
-          recent.byKind.CapiIPAddress.overlay(namespace, capiAddressStore.byIndex(Indexes.namespace, namespace), inPool) as CapiIPAddress[],
+          recent.byKind.CapiIPAddress.overlay(
+            namespace,
+            capiAddressStore.byIndex(Indexes.namespace, namespace),
+            inPool,
+          ) as CapiIPAddress[],
         ).filter((a) => relevant(a, a.spec?.poolRef?.name))
       : [];
     const clusterName = pool.spec.clusterName;
     const cluster = clusterName ? caches.clusters?.()?.get(`${namespace}/${clusterName}`) : undefined;
     const samePrefixPools = caches.pools
       .byIndex(Indexes.namespace, namespace)
-      .filter((other) => other.metadata.name !== name && other.spec?.namePrefix === prefix && !other.metadata.deletionTimestamp)
+      .filter(
+        (other) =>
+          other.metadata.name !== name &&
+          other.spec?.namePrefix === prefix &&
+          !other.metadata.deletionTimestamp,
+      )
       .map((other) => other.metadata.name ?? '')
       .sort();
     return {
@@ -264,15 +292,28 @@ export class PoolReconciler {
     };
   }
 
-  #report(pool: IPPool, warnings: PlanWarning[], ops: WriteOp[], originals: ReadonlyMap<string, KubeObject>): void {
+  #report(
+    pool: IPPool,
+    warnings: PlanWarning[],
+    ops: WriteOp[],
+    originals: ReadonlyMap<string, KubeObject>,
+  ): void {
     const { events, metrics } = this.#o;
     for (const op of ops) {
       if (op.op === 'create') {
         const spec = (op.object as Metal3IPAddress | CapiIPAddress).spec;
         const claimName = 'claim' in spec ? spec.claim.name : spec.claimRef.name;
         const claimKind: WrittenKind = op.kind === 'Metal3IPAddress' ? 'IPClaim' : 'IPAddressClaim';
-        const claim = originals.get(refKey({ kind: claimKind, namespace: op.namespace, name: claimName ?? '' }));
-        if (claim) events.event(claim, 'Normal', 'AddressAllocated', `Allocated ${spec.address} (${op.name}) from IPPool ${pool.metadata.name}`);
+        const claim = originals.get(
+          refKey({ kind: claimKind, namespace: op.namespace, name: claimName ?? '' }),
+        );
+        if (claim)
+          events.event(
+            claim,
+            'Normal',
+            'AddressAllocated',
+            `Allocated ${spec.address} (${op.name}) from IPPool ${pool.metadata.name}`,
+          );
         metrics.allocations.inc({ namespace: op.namespace, pool: pool.metadata.name ?? '' });
       }
       if (op.op === 'patchStatus' && (op.kind === 'IPClaim' || op.kind === 'IPAddressClaim')) {
@@ -286,7 +327,12 @@ export class PoolReconciler {
     }
     for (const warning of warnings) {
       if (warning.code === 'AddressNameConflict' || warning.code === 'ClusterNotFound') {
-        events.event(pool, 'Warning', warning.code === 'AddressNameConflict' ? 'NamePrefixConflict' : 'ClusterNotFound', warning.message);
+        events.event(
+          pool,
+          'Warning',
+          warning.code === 'AddressNameConflict' ? 'NamePrefixConflict' : 'ClusterNotFound',
+          warning.message,
+        );
       }
     }
   }
@@ -309,7 +355,10 @@ export class PoolReconciler {
           break;
         case 'release': {
           const patched = await client.mergePatch(ref, {
-            metadata: { finalizers: op.finalizers.length > 0 ? op.finalizers : null, resourceVersion: op.resourceVersion },
+            metadata: {
+              finalizers: op.finalizers.length > 0 ? op.finalizers : null,
+              resourceVersion: op.resourceVersion,
+            },
           });
           if (op.deleteObject) {
             await client.delete(ref);
@@ -319,7 +368,14 @@ export class PoolReconciler {
           } else {
             recent.recordWrite(patched);
           }
-          log.info({ [op.kind === 'IPClaim' || op.kind === 'IPAddressClaim' ? 'claim' : 'object']: `${op.namespace}/${op.name}`, kind: op.kind }, 'released');
+          log.info(
+            {
+              [op.kind === 'IPClaim' || op.kind === 'IPAddressClaim' ? 'claim' : 'object']:
+                `${op.namespace}/${op.name}`,
+              kind: op.kind,
+            },
+            'released',
+          );
           break;
         }
       }
@@ -345,7 +401,9 @@ function claimOf(op: WriteOp): string | undefined {
 function failureMessage(op: Extract<WriteOp, { op: 'patchStatus' }>): string | undefined {
   const status = op.patch.status;
   if (typeof status['errorMessage'] === 'string') return status['errorMessage'];
-  const conditions = status['conditions'] as Array<{ type: string; status: string; message?: string }> | undefined;
+  const conditions = status['conditions'] as
+    | Array<{ type: string; status: string; message?: string }>
+    | undefined;
   return conditions?.find((c) => c.type === 'Ready' && c.status === 'False')?.message;
 }
 
@@ -383,11 +441,18 @@ export function retryableCapiClaim(claim: IPAddressClaim): IPAddressClaim {
   const conditions = claim.status?.conditions;
   if (!conditions?.length || claim.metadata.deletionTimestamp) return claim;
   if (!FAILURE_REASONS.has(conditions[0]?.reason ?? '')) return claim;
-  return { ...claim, status: { ...claim.status, conditions: conditions.filter((c) => !FAILURE_REASONS.has(c.reason ?? '')) } };
+  return {
+    ...claim,
+    status: { ...claim.status, conditions: conditions.filter((c) => !FAILURE_REASONS.has(c.reason ?? '')) },
+  };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-export async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -397,4 +462,3 @@ export async function runLimited<T>(items: readonly T[], limit: number, work: (i
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-

@@ -14,7 +14,12 @@ export interface CapacityStatus {
 
 const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER);
 
-export function clampCounters(capacity: { total: bigint; allocated: bigint; preallocated: bigint; free: bigint }): CapacityStatus {
+export function clampCounters(capacity: {
+  total: bigint;
+  allocated: bigint;
+  preallocated: bigint;
+  free: bigint;
+}): CapacityStatus {
   let clamped = false;
   const clamp = (value: bigint): number => {
     if (value > MAX_COUNTER) {
@@ -80,7 +85,12 @@ export function poolConditions(pool: IPPool, health: PoolHealth): Condition[] {
             reason: PoolReasons.addressNameTaken,
             message: `IPAddress ${health.takenAddressNames.slice(0, 5).join(', ')} already exists for another pool or claim; claims needing it wait`,
           }
-        : { type: PoolConditions.namePrefixConflict, status: 'False', reason: PoolReasons.noConflict, message: '' };
+        : {
+            type: PoolConditions.namePrefixConflict,
+            status: 'False',
+            reason: PoolReasons.noConflict,
+            message: '',
+          };
   let ready: Condition;
   if (health.clusterMissing !== undefined) {
     ready = {
@@ -90,9 +100,19 @@ export function poolConditions(pool: IPPool, health: PoolHealth): Condition[] {
       message: `Cluster ${health.clusterMissing} not found; claims are not served`,
     };
   } else if (health.paused) {
-    ready = { type: PoolConditions.ready, status: 'False', reason: PoolReasons.paused, message: 'the pool or its Cluster is paused' };
+    ready = {
+      type: PoolConditions.ready,
+      status: 'False',
+      reason: PoolReasons.paused,
+      message: 'the pool or its Cluster is paused',
+    };
   } else if (conflict.status === 'True') {
-    ready = { type: PoolConditions.ready, status: 'False', reason: PoolReasons.namePrefixConflict, message: conflict.message ?? '' };
+    ready = {
+      type: PoolConditions.ready,
+      status: 'False',
+      reason: PoolReasons.namePrefixConflict,
+      message: conflict.message ?? '',
+    };
   } else {
     ready = { type: PoolConditions.ready, status: 'True', reason: PoolReasons.reconciled, message: '' };
   }
@@ -114,13 +134,18 @@ export function desiredPoolStatus(input: DesiredStatusInput): IPPoolStatus {
   const { read, indexes, now } = input;
   const previous = read.status ?? {};
   const status: IPPoolStatus = { ...previous };
-  const indexesChanged = JSON.stringify(sortedRecord(previous.indexes)) !== JSON.stringify(sortedRecord(indexes));
+  const indexesChanged =
+    JSON.stringify(sortedRecord(previous.indexes)) !== JSON.stringify(sortedRecord(indexes));
   if (indexes && Object.keys(indexes).length > 0) status.indexes = sortedRecord(indexes);
   else delete status.indexes;
   if (!previous.lastUpdated) status.lastUpdated = read.metadata.creationTimestamp ?? now;
   if (indexesChanged || input.releasedClaims) status.lastUpdated = now;
   status['capacity'] = poolCapacity(read, indexes);
-  status['conditions'] = withTransitionTimes(input.conditions, previous['conditions'] as Condition[] | undefined, now);
+  status['conditions'] = withTransitionTimes(
+    input.conditions,
+    previous['conditions'] as Condition[] | undefined,
+    now,
+  );
   if (read.metadata.generation !== undefined) status['observedGeneration'] = read.metadata.generation;
   return status;
 }

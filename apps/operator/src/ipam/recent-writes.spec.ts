@@ -27,7 +27,12 @@ describe('RecentWrites', () => {
     expect(listed.map((o) => o.metadata.name).sort()).toEqual(['kept', 'new']);
     expect(recent.overlay('other', [obj('x', '1')])).toHaveLength(1);
     recent.observe(obj('gone', '3'), true);
-    expect(recent.overlay('ns', [obj('kept', '4')]).map((o) => o.metadata.name).sort()).toEqual(['kept', 'new']);
+    expect(
+      recent
+        .overlay('ns', [obj('kept', '4')])
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['kept', 'new']);
   });
 
   it('does not remember a write the cache already shows', () => {

@@ -6,7 +6,13 @@ import { appendToBundle, generateSelfSigned } from './certs';
 const request = (kind: string, operation: 'CREATE' | 'UPDATE', object: unknown, oldObject?: unknown) => ({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
-  request: { uid: 'u1', kind: { group: 'ipam.metal3.io', version: 'v1alpha1', kind }, operation, object, oldObject },
+  request: {
+    uid: 'u1',
+    kind: { group: 'ipam.metal3.io', version: 'v1alpha1', kind },
+    operation,
+    object,
+    oldObject,
+  },
 });
 const pool = (spec: Record<string, unknown>) => ({
   apiVersion: 'ipam.metal3.io/v1alpha1',
@@ -20,20 +26,28 @@ describe('admission review', () => {
     {
       name: 'invalid gateway',
       body: request('IPPool', 'CREATE', pool({ gateway: 'nope' })),
-      message: 'IPPool.ipam.metal3.io "p" is invalid: spec.gateway: Invalid value: "nope": is not a valid IP address',
+      message:
+        'IPPool.ipam.metal3.io "p" is invalid: spec.gateway: Invalid value: "nope": is not a valid IP address',
     },
     {
       name: 'namePrefix change',
       body: request('IPPool', 'UPDATE', pool({ namePrefix: 'q' }), pool({})),
-      message: 'IPPool.ipam.metal3.io "p" is invalid: spec.namePrefix: Invalid value: "q": cannot be modified',
+      message:
+        'IPPool.ipam.metal3.io "p" is invalid: spec.namePrefix: Invalid value: "q": cannot be modified',
     },
   ])('denies $name with upstream text', ({ body, message }) => {
     const answer = review(webhookPath('validate', 'IPPool'), body);
-    expect(answer.response).toMatchObject({ uid: 'u1', allowed: false, status: { code: 422, reason: 'Invalid', message } });
+    expect(answer.response).toMatchObject({
+      uid: 'u1',
+      allowed: false,
+      status: { code: 422, reason: 'Invalid', message },
+    });
   });
 
   it('allows a valid pool and defaults allocationStrategy with a JSON patch', () => {
-    expect(review(webhookPath('validate', 'IPPool'), request('IPPool', 'CREATE', pool({}))).response).toEqual({ uid: 'u1', allowed: true });
+    expect(review(webhookPath('validate', 'IPPool'), request('IPPool', 'CREATE', pool({}))).response).toEqual(
+      { uid: 'u1', allowed: true },
+    );
     const mutated = review(webhookPath('mutate', 'IPPool'), request('IPPool', 'CREATE', pool({}))).response!;
     expect(mutated.patchType).toBe('JSONPatch');
     expect(JSON.parse(Buffer.from(mutated.patch!, 'base64').toString())).toEqual([
@@ -42,7 +56,9 @@ describe('admission review', () => {
   });
 
   it('rejects a kind sent to the wrong path and malformed reviews', () => {
-    expect(review(webhookPath('validate', 'IPClaim'), request('IPPool', 'CREATE', pool({}))).response?.allowed).toBe(false);
+    expect(
+      review(webhookPath('validate', 'IPClaim'), request('IPPool', 'CREATE', pool({}))).response?.allowed,
+    ).toBe(false);
     expect(() => review(webhookPath('validate', 'IPPool'), { kind: 'Nope' })).toThrow(/AdmissionReview/);
     expect(() => review('/nowhere', request('IPPool', 'CREATE', pool({})))).toThrow(/no webhook/);
   });
@@ -65,7 +81,12 @@ describe('caBundle', () => {
     const once = appendToBundle(undefined, a.cert);
     const twice = appendToBundle(once, b.cert);
     const again = appendToBundle(twice, b.cert);
-    const count = (bundle: string) => (Buffer.from(bundle, 'base64').toString().match(/BEGIN CERTIFICATE/g) ?? []).length;
+    const count = (bundle: string) =>
+      (
+        Buffer.from(bundle, 'base64')
+          .toString()
+          .match(/BEGIN CERTIFICATE/g) ?? []
+      ).length;
     expect([count(once), count(twice), count(again)]).toEqual([1, 2, 2]);
   });
 });

@@ -32,7 +32,14 @@ export interface AdmissionReview {
 export interface AdmissionResponse {
   uid: string;
   allowed: boolean;
-  status?: { code?: number; message?: string; reason?: string; status?: string; details?: unknown; metadata?: object };
+  status?: {
+    code?: number;
+    message?: string;
+    reason?: string;
+    status?: string;
+    details?: unknown;
+    metadata?: object;
+  };
   patchType?: 'JSONPatch';
   patch?: string;
   warnings?: string[];
@@ -71,7 +78,14 @@ function denied(uid: string, result: Exclude<ValidationResult, { allowed: true }
   return {
     uid,
     allowed: false,
-    status: { status: 'Failure', code: status.code, reason: status.reason, message: status.message, details: status.details, metadata: {} },
+    status: {
+      status: 'Failure',
+      code: status.code,
+      reason: status.reason,
+      message: status.message,
+      details: status.details,
+      metadata: {},
+    },
   };
 }
 
@@ -95,21 +109,36 @@ export function review(path: string, body: unknown): AdmissionReview {
     throw new AdmissionError('expected an AdmissionReview with a request', 400);
   }
   const apiVersion = reviewIn.apiVersion ?? 'admission.k8s.io/v1';
-  const respond = (response: AdmissionResponse): AdmissionReview => ({ apiVersion, kind: 'AdmissionReview', response });
+  const respond = (response: AdmissionResponse): AdmissionReview => ({
+    apiVersion,
+    kind: 'AdmissionReview',
+    response,
+  });
   if (request.kind.group !== IPAM_METAL3_GROUP || request.kind.kind !== route.kind) {
     return respond({
       uid: request.uid,
       allowed: false,
-      status: { status: 'Failure', code: 400, reason: 'BadRequest', message: `expected a ${route.kind}.${IPAM_METAL3_GROUP} but got a ${request.kind.kind}.${request.kind.group}` },
+      status: {
+        status: 'Failure',
+        code: 400,
+        reason: 'BadRequest',
+        message: `expected a ${route.kind}.${IPAM_METAL3_GROUP} but got a ${request.kind.kind}.${request.kind.group}`,
+      },
     });
   }
   const object = typed(request.object, request);
   if (route.action === 'mutate') {
-    if (!object || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return respond(allowed(request.uid));
+    if (!object || (request.operation !== 'CREATE' && request.operation !== 'UPDATE'))
+      return respond(allowed(request.uid));
     const defaulted = defaultObject(structuredClone(object));
     const patch = createJsonPatch(object, defaulted);
     if (patch.length === 0) return respond(allowed(request.uid));
-    return respond({ uid: request.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') });
+    return respond({
+      uid: request.uid,
+      allowed: true,
+      patchType: 'JSONPatch',
+      patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
+    });
   }
   let result: ValidationResult;
   switch (request.operation) {

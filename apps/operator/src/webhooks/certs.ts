@@ -26,11 +26,16 @@ export class CertificateError extends Error {
 /** tls.crt / tls.key as a kubernetes.io/tls Secret mounts them. */
 export async function loadCertDir(dir: string): Promise<ServingCertificate> {
   try {
-    const [cert, key] = await Promise.all([readFile(join(dir, 'tls.crt'), 'utf8'), readFile(join(dir, 'tls.key'), 'utf8')]);
+    const [cert, key] = await Promise.all([
+      readFile(join(dir, 'tls.crt'), 'utf8'),
+      readFile(join(dir, 'tls.key'), 'utf8'),
+    ]);
     new X509Certificate(cert); // fail early on garbage
     return { cert, key };
   } catch (err) {
-    throw new CertificateError(`cannot load the webhook certificate from ${dir} (tls.crt, tls.key): ${(err as Error).message}`);
+    throw new CertificateError(
+      `cannot load the webhook certificate from ${dir} (tls.crt, tls.key): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -50,8 +55,13 @@ export async function certDirStamp(dir: string): Promise<string> {
 const IPV4_OR_V6 = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
 
 /** A self-signed certificate (its own CA) valid for `names` (DNS names and IP addresses), 1 year. */
-export async function generateSelfSigned(names: readonly string[], now = new Date()): Promise<ServingCertificate> {
-  const altNames = names.map((name) => (IPV4_OR_V6.test(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name }));
+export async function generateSelfSigned(
+  names: readonly string[],
+  now = new Date(),
+): Promise<ServingCertificate> {
+  const altNames = names.map((name) =>
+    IPV4_OR_V6.test(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name },
+  );
   const result = await generate([{ name: 'commonName', value: names[0] ?? 'stableip-webhook' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -69,7 +79,11 @@ export async function generateSelfSigned(names: readonly string[], now = new Dat
 }
 
 interface WebhookConfiguration extends KubeObject {
-  webhooks?: Array<{ name: string; clientConfig?: { caBundle?: string; [key: string]: unknown }; [key: string]: unknown }>;
+  webhooks?: Array<{
+    name: string;
+    clientConfig?: { caBundle?: string; [key: string]: unknown };
+    [key: string]: unknown;
+  }>;
 }
 
 const MutatingWebhookConfigurationResource = defineResource<WebhookConfiguration>({
@@ -115,7 +129,12 @@ export function appendToBundle(existingBase64: string | undefined, ca: string, n
  * Adds `ca` to the caBundle of every webhook in the named Mutating/ValidatingWebhookConfigurations
  * (whichever kind exists under each name). Missing configurations are reported, not fatal.
  */
-export async function patchCaBundles(client: KubeClient, names: readonly string[], ca: string, log: Logger): Promise<string[]> {
+export async function patchCaBundles(
+  client: KubeClient,
+  names: readonly string[],
+  ca: string,
+  log: Logger,
+): Promise<string[]> {
   const patched: string[] = [];
   for (const name of names) {
     let found = false;
@@ -126,7 +145,10 @@ export async function patchCaBundles(client: KubeClient, names: readonly string[
           const configuration = await api.get({ name });
           const webhooks = (configuration.webhooks ?? []).map((webhook) => ({
             ...webhook,
-            clientConfig: { ...webhook.clientConfig, caBundle: appendToBundle(webhook.clientConfig?.caBundle, ca) },
+            clientConfig: {
+              ...webhook.clientConfig,
+              caBundle: appendToBundle(webhook.clientConfig?.caBundle, ca),
+            },
           }));
           await api.update({ ...configuration, webhooks });
         });

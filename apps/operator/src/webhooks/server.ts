@@ -78,7 +78,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       if (req.method !== 'POST') throw new AdmissionError('only POST is supported', 405);
       if (!WEBHOOK_ROUTES.has(path)) throw new AdmissionError(`no webhook at ${path}`, 404);
       const contentType = req.headers['content-type'] ?? '';
-      if (!contentType.includes('application/json')) throw new AdmissionError(`unsupported content type ${contentType}`, 415);
+      if (!contentType.includes('application/json'))
+        throw new AdmissionError(`unsupported content type ${contentType}`, 415);
       let body: unknown;
       try {
         body = JSON.parse(await readBody(req));
@@ -88,7 +89,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       }
       const answer = review(path, body);
       if (answer.response && !answer.response.allowed) {
-        log.info({ path, uid: answer.response.uid, message: answer.response.status?.message }, 'admission denied');
+        log.info(
+          { path, uid: answer.response.uid, message: answer.response.status?.message },
+          'admission denied',
+        );
       }
       send(res, 200, answer);
     } catch (err) {
@@ -100,9 +104,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       latency?.observe({ webhook: path }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
-  const server = createServer({ cert: options.certificate.cert, key: options.certificate.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    void handle(req, res);
-  });
+  const server = createServer(
+    { cert: options.certificate.cert, key: options.certificate.key, minVersion: 'TLSv1.2' },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
   // The API server's own webhook timeout is at most 30 s; never hold a socket longer.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -118,7 +125,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   return {
     port,
     server,
-    setCertificate: (certificate) => server.setSecureContext({ cert: certificate.cert, key: certificate.key }),
+    setCertificate: (certificate) =>
+      server.setSecureContext({ cert: certificate.cert, key: certificate.key }),
     close: () =>
       new Promise<void>((resolve) => {
         // The API server keeps connections alive; in-flight reviews get 2 s, then all are closed.
