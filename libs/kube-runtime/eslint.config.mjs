@@ -19,8 +19,4 @@ export default [
       ],
     },
   },
-  {
-    files: ['vitest.int.config.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
-  },
 ];
