@@ -18,6 +18,7 @@ describe('yamlScalar', () => {
     ['1:20', '"1:20"'],
     ['1e3', '"1e3"'],
     ['.inf', '".inf"'],
+    ['.', '"."'],
     ['a: b', '"a: b"'],
     ['x #y', '"x #y"'],
     [
@@ -80,7 +81,7 @@ describe('toYaml', () => {
         expect(parse(text)).toEqual(value);
         expect(parse(text, { version: '1.1' })).toEqual(value);
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 

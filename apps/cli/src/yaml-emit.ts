@@ -11,7 +11,7 @@ const reserved =
 const plainChars = /^[A-Za-z0-9_./][A-Za-z0-9 _./@:+-]*$/;
 /** Anything a YAML 1.1 or 1.2 reader might take for a number (ints, floats, octal, sexagesimal). */
 const numberLike =
-  /^[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0[xXoObB][0-9a-fA-F_]+)$/;
+  /^[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0[xXoObB][0-9a-fA-F_]+)$/;
 
 function isPlainSafe(text: string): boolean {
   if (!plainChars.test(text) || reserved.test(text) || numberLike.test(text)) return false;
