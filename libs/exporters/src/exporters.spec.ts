@@ -22,6 +22,13 @@ import {
   type ExportHost,
 } from './index';
 
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: { endpoints: { recordType: string }[] };
+}
+
 const hosts: ExportHost[] = [
   {
     cluster: 'prod',
@@ -128,12 +135,12 @@ describe('external-dns', () => {
 
   it('renders one DNSEndpoint per host with addresses, as parseable YAML', () => {
     const yaml = toYamlStream(dnsEndpointManifests(hosts, { hostTemplate: '{bmh}.{cluster}.example.com' }));
-    const docs = parseAllDocuments(yaml).map((doc) => doc.toJS() as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any);
+    const docs = parseAllDocuments(yaml).map((doc) => doc.toJS() as Manifest);
     expect(docs.map((doc) => [doc.apiVersion, doc.kind, doc.metadata.name, doc.metadata.namespace])).toEqual([
       ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-1', 'metal3'],
       ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-0', 'metal3'],
     ]);
-    expect(docs[0]!.spec.endpoints.map((e: { recordType: string }) => e.recordType)).toEqual(['A', 'AAAA']);
+    expect(docs[0]!.spec.endpoints.map((e) => e.recordType)).toEqual(['A', 'AAAA']);
   });
 });
 
