@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useKubeTestNamespace } from '@stableip/kube-testenv/vitest';
 import type { IPAddressClaim, IPPool } from '@stableip/ipam-core';
-import { isNotFound } from '@stableip/kube-runtime';
+import { EventResource, isNotFound } from '@stableip/kube-runtime';
 import {
   claimAddress,
   clients,
@@ -28,7 +28,7 @@ beforeAll(async () => {
     '--enable-webhooks=false',
     '--log-level=debug',
   ]);
-  await operator.started;
+  started = await operator.started;
 });
 
 afterAll(async () => {
@@ -36,6 +36,7 @@ afterAll(async () => {
   c?.client.close();
 });
 
+let started: Record<string, unknown>;
 const addressOf = (name: string) => waitFor(`address of ${name}`, () => claimAddress(c, ns, name));
 
 describe('allocation', () => {
@@ -255,5 +256,41 @@ describe('allocation', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const db = await c.claims.get({ namespace: ns, name: 'db' });
     expect(db.status?.address).toBeUndefined();
+  });
+
+  it('honours a paused Cluster and sets the cluster label and owner reference', async () => {
+    const cluster = await c.clusters.create({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'cl', namespace: ns },
+      spec: { paused: true },
+    });
+    await c.pools.create(ipPool(ns, 'paused', { clusterName: 'cl', pools: [{ start: '10.0.9.1', end: '10.0.9.5' }] }));
+    await c.claims.create(ipClaim(ns, 'waits', 'paused'));
+    const pool = await waitFor('pool labelled', async () => {
+      const p = await c.pools.get({ namespace: ns, name: 'paused' });
+      return p.metadata.labels?.['cluster.x-k8s.io/cluster-name'] === 'cl' ? p : undefined;
+    });
+    expect(pool.metadata.labels?.['cluster.x-k8s.io/provider']).toBe('ipam-metal3');
+    expect(pool.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Cluster', name: 'cl', uid: cluster.metadata?.uid, controller: false }),
+    ]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await c.claims.get({ namespace: ns, name: 'waits' })).status?.address).toBeUndefined();
+    await c.clusters.mergePatch({ namespace: ns, name: 'cl' }, { spec: { paused: false } });
+    expect(await addressOf('waits')).toBe('10.0.9.1');
+  });
+
+  it('reports through events, metrics and readiness', async () => {
+    const events = await c.client
+      .resource(EventResource)
+      .list({ namespace: ns, fieldSelector: 'involvedObject.name=c1,reason=AddressAllocated' });
+    expect(events.items[0]?.message).toBe('Allocated 10.0.0.10 (seq-10-0-0-10) from IPPool seq');
+    const ready = await fetch(`http://127.0.0.1:${String(started['probePort'])}/readyz`);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${String(started['metricsPort'])}/metrics`)).text();
+    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="ippool",result="success"\} [1-9]/);
+    expect(metrics).toContain('workqueue_depth{name="ippool"');
+    expect(metrics).toContain(`stableip_ippool_addresses{namespace="${ns}",pool="seq",state="allocated"} 4`);
   });
 });
