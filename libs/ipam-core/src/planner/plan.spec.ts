@@ -388,6 +388,29 @@ describe('plan: deletion', () => {
   });
 });
 
+describe('plan: deleting pool', () => {
+  it('keeps serving new claims and keeps its finalizer while they hold addresses', () => {
+    const deletingPool = pool(
+      'p',
+      { pools: [v4Range] },
+      {
+        metadata: {
+          name: 'p',
+          namespace: NS,
+          finalizers: ['ippool.ipam.metal3.io'],
+          deletionTimestamp: '2026-01-01T00:00:00Z',
+        },
+      },
+    );
+    const result = plan({ ipPools: [deletingPool], ipClaims: [claim('late', 'p')] });
+    expect(result.deleted).toEqual([]);
+    expect(result.rows.map((r) => [r.claim, r.address])).toEqual([['late', '192.168.0.11']]);
+    expect(find<IPPool>(result.items, 'ipam.metal3.io/v1alpha1', 'IPPool', 'p')?.metadata.finalizers).toEqual(
+      ['ippool.ipam.metal3.io'],
+    );
+  });
+});
+
 describe('plan: cluster link', () => {
   const cluster: Cluster = {
     apiVersion: 'cluster.x-k8s.io/v1beta2',

@@ -209,7 +209,7 @@ export function reconcilePool(
     return allocator;
   };
 
-  const pass: PoolPass = { context, poolEntry, allocator: getAllocator, indexes };
+  const pass: PoolPass = { context, poolEntry, allocator: getAllocator, indexes, created: 0 };
   for (const claim of members.ipClaims) if (!claim.gone) reconcileMetal3Claim(pass, claim);
   for (const claim of members.ipAddressClaims) if (!claim.gone) reconcileCapiClaim(pass, claim);
 
@@ -225,8 +225,9 @@ export function reconcilePool(
   if (deleting) {
     // Upstream counts live addresses (the delete path keeps a preallocated one for one extra
     // reconcile); at the fixed point that is the number of IPAddress objects left on the pool.
+    // A deleting pool still serves new claims, so addresses created in this pass count too.
     const live = [...members.metal3Addresses, ...members.capiAddresses].filter((entry) => !entry.gone);
-    if (live.length === 0) store.removeFinalizer(poolEntry, Finalizers.ipPool);
+    if (live.length + pass.created === 0) store.removeFinalizer(poolEntry, Finalizers.ipPool);
   }
 }
 
@@ -235,6 +236,8 @@ interface PoolPass {
   poolEntry: Entry<IPPool>;
   allocator: () => PoolAllocator;
   indexes: Map<string, string>;
+  /** IPAddress objects created in this pass (not in `members`, which were gathered before it). */
+  created: number;
 }
 
 /** "Still in use": a deleting claim that carries any finalizer other than ours waits. */
@@ -337,6 +340,7 @@ function reconcileMetal3Claim(pass: PoolPass, entry: Entry<IPClaim>): void {
     spec,
   });
   pass.indexes.set(name, allocation.address);
+  pass.created++;
   recordSource(pass, entry, result);
   setMetal3ClaimAddress(store, entry, objectName, namespace);
 }
@@ -489,6 +493,7 @@ function reconcileCapiClaim(pass: PoolPass, entry: Entry<IPAddressClaim>): void 
     },
   });
   pass.indexes.set(name, allocation.address);
+  pass.created++;
   recordSource(pass, entry, result);
   setCapiClaimAddress(store, entry, objectName);
   setReadyCondition(store, entry, { type: READY, status: 'True' });
