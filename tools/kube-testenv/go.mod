@@ -3,6 +3,7 @@ module github.com/stableip/stableip/tools/kube-testenv
 go 1.24.0
 
 require (
+	github.com/spf13/cobra v1.9.1
 	go.etcd.io/etcd/server/v3 v3.6.4
 	k8s.io/apimachinery v0.34.4
 	k8s.io/client-go v0.34.4
@@ -95,7 +96,6 @@ require (
 	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/sirupsen/logrus v1.9.3 // indirect
 	github.com/soheilhy/cmux v0.1.5 // indirect
-	github.com/spf13/cobra v1.9.1 // indirect
 	github.com/spf13/pflag v1.0.6 // indirect
 	github.com/stoewer/go-strcase v1.3.0 // indirect
 	github.com/tmc/grpc-websocket-proxy v0.0.0-20220101234140-673ab2c3ae75 // indirect
@@ -172,6 +172,8 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
+godebug default=go1.24
+
 replace k8s.io/api => k8s.io/api v0.34.4
 
 replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.34.4
@@ -229,5 +231,3 @@ replace k8s.io/mount-utils => k8s.io/mount-utils v0.34.4
 replace k8s.io/pod-security-admission => k8s.io/pod-security-admission v0.34.4
 
 replace k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.34.4
-
-godebug default=go1.24

@@ -76,7 +76,10 @@ describe('kube-testenv smoke', () => {
         namespace: ns,
         body: { metadata: { name: 'watched' }, data: { k: '1' } },
       });
-      await core().patchNamespacedConfigMap({ name: 'watched', namespace: ns, body: { data: { k: '2' } } }, merge);
+      await core().patchNamespacedConfigMap(
+        { name: 'watched', namespace: ns, body: { data: { k: '2' } } },
+        merge,
+      );
       await done;
       expect(events).toEqual(['ADDED:1', 'MODIFIED:2']);
     } finally {
@@ -86,7 +89,10 @@ describe('kube-testenv smoke', () => {
 
   it('applies merge patches and server-side apply with field ownership conflicts', async () => {
     const ns = kube.namespace;
-    await core().createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'patched' }, data: { a: '1' } } });
+    await core().createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'patched' }, data: { a: '1' } },
+    });
 
     const merged = await core().patchNamespacedConfigMap(
       { name: 'patched', namespace: ns, body: { data: { b: '2' } } },
@@ -94,18 +100,29 @@ describe('kube-testenv smoke', () => {
     );
     expect(merged.data).toEqual({ a: '1', b: '2' });
 
-    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: ns }, data: { x: '1' } };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'applied', namespace: ns },
+      data: { x: '1' },
+    };
     const applied = await core().patchNamespacedConfigMap(
       { name: 'applied', namespace: ns, body, fieldManager: 'smoke-a' },
       apply,
     );
     expect(applied.data).toEqual({ x: '1' });
-    expect(applied.metadata?.managedFields?.map((f) => [f.manager, f.operation])).toContainEqual(['smoke-a', 'Apply']);
+    expect(applied.metadata?.managedFields?.map((f) => [f.manager, f.operation])).toContainEqual([
+      'smoke-a',
+      'Apply',
+    ]);
 
     // A second manager setting the same field conflicts unless it forces.
     const conflicting = { ...body, data: { x: '2' } };
     const conflict = await apiError(
-      core().patchNamespacedConfigMap({ name: 'applied', namespace: ns, body: conflicting, fieldManager: 'smoke-b' }, apply),
+      core().patchNamespacedConfigMap(
+        { name: 'applied', namespace: ns, body: conflicting, fieldManager: 'smoke-b' },
+        apply,
+      ),
     );
     expect(conflict.code).toBe(409);
     const forced = await core().patchNamespacedConfigMap(
@@ -128,7 +145,11 @@ describe('kube-testenv smoke', () => {
     });
     expect(updated.metadata?.resourceVersion).not.toBe(created.metadata?.resourceVersion);
     const err = await apiError(
-      core().replaceNamespacedConfigMap({ name: 'optimistic', namespace: ns, body: { ...created, data: { n: '2' } } }),
+      core().replaceNamespacedConfigMap({
+        name: 'optimistic',
+        namespace: ns,
+        body: { ...created, data: { n: '2' } },
+      }),
     );
     expect(err.code).toBe(409);
     expect(String(err.body)).toContain('the object has been modified');
@@ -227,7 +248,9 @@ describe('kube-testenv smoke', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'nobody', namespace: ns }],
       },
     });
-    const allowed = await eventually(() => sa.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: ns }));
+    const allowed = await eventually(() =>
+      sa.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: ns }),
+    );
     expect(allowed.items).toBeInstanceOf(Array);
     const stillDenied = await apiError(sa.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: ns }));
     expect(stillDenied.code).toBe(403);
@@ -236,13 +259,18 @@ describe('kube-testenv smoke', () => {
   it('runs the garbage collector: dependents of a deleted owner are removed', async (ctx) => {
     if (!kube.info.controllers.includes('garbagecollector')) ctx.skip();
     const ns = kube.namespace;
-    const owner = await core().createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'owner' } } });
+    const owner = await core().createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'owner' } },
+    });
     await core().createNamespacedConfigMap({
       namespace: ns,
       body: {
         metadata: {
           name: 'dependent',
-          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }],
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! },
+          ],
         },
       },
     });

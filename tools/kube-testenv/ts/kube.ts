@@ -14,7 +14,10 @@ import {
 import type { KubeTestEnvInfo } from './server.js';
 
 /** A KubeConfig for the test server (cluster-admin), optionally defaulting to `namespace`. */
-export function loadKubeConfig(info: Pick<KubeTestEnvInfo, 'kubeconfig'> | string, namespace?: string): KubeConfig {
+export function loadKubeConfig(
+  info: Pick<KubeTestEnvInfo, 'kubeconfig'> | string,
+  namespace?: string,
+): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(typeof info === 'string' ? info : info.kubeconfig);
   if (namespace === undefined) return kc;
@@ -113,16 +116,24 @@ export async function installCrds(
   return names;
 }
 
-export async function waitForCrdsEstablished(kc: KubeConfig, names: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForCrdsEstablished(
+  kc: KubeConfig,
+  names: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
   const deadline = Date.now() + timeoutMs;
   for (const name of names) {
     for (;;) {
       const crd = await api.readCustomResourceDefinition({ name });
-      const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      const established = crd.status?.conditions?.some(
+        (c) => c.type === 'Established' && c.status === 'True',
+      );
       if (established) break;
       if (Date.now() > deadline) {
-        throw new Error(`CRD ${name} not Established after ${timeoutMs} ms: ${JSON.stringify(crd.status?.conditions)}`);
+        throw new Error(
+          `CRD ${name} not Established after ${timeoutMs} ms: ${JSON.stringify(crd.status?.conditions)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -149,7 +160,11 @@ export async function kubeRequest(
     hostname: url.hostname,
     port: url.port,
     path: url.pathname + url.search,
-    headers: { 'Content-Type': contentType, Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    headers: {
+      'Content-Type': contentType,
+      Accept: 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    },
   };
   await kc.applyToHTTPSOptions(options);
   return new Promise((resolve, reject) => {

@@ -114,9 +114,17 @@ function startOnce(binary: string, options: StartOptions): Promise<KubeTestEnv> 
       clearTimeout(timer);
       process.removeListener('exit', killOnExit);
       child.kill('SIGKILL');
-      reject(new KubeTestEnvStartError(`${message}\n--- last lines of ${logFile} ---\n${tail(logFile, 30)}`, exitCode));
+      reject(
+        new KubeTestEnvStartError(
+          `${message}\n--- last lines of ${logFile} ---\n${tail(logFile, 30)}`,
+          exitCode,
+        ),
+      );
     };
-    const timer = setTimeout(() => fail(`kube-testenv not ready after ${readyTimeoutMs} ms`, null), readyTimeoutMs);
+    const timer = setTimeout(
+      () => fail(`kube-testenv not ready after ${readyTimeoutMs} ms`, null),
+      readyTimeoutMs,
+    );
 
     child.once('error', (err) => fail(`cannot run ${binary}: ${err.message}`, null));
     child.once('exit', (code, signal) =>
