@@ -16,6 +16,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  contentType?: string;
+  body?: unknown;
 }
 
 interface Watcher {
@@ -35,6 +37,8 @@ export class FakeApiServer {
   oldestWatchableRv = 0;
   /** Fail any request for which this returns a response (e.g. by Authorization header). */
   intercept: ((req: IncomingMessage) => { code: number; reason: string } | undefined) | undefined;
+  /** Continue tokens are rejected with 410 Expired (as after etcd compaction). */
+  expireContinueTokens = false;
   /** Next N list/watch requests fail with this response. */
   failNext: Array<{ code: number; reason: string; headers?: Record<string, string> }> = [];
   #rv = 100;
@@ -174,7 +178,13 @@ export class FakeApiServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: req.headers['content-type'],
+    };
+    this.requests.push(recorded);
     const intercepted = this.intercept?.(req);
     if (intercepted) {
       req.resume();
@@ -188,6 +198,7 @@ export class FakeApiServer {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+      recorded.body = body;
       this.#route(req.method ?? 'GET', url, body, res, req.headers['content-type'] ?? '');
     });
   }
@@ -199,7 +210,8 @@ export class FakeApiServer {
 
   #route(method: string, url: URL, body: unknown, res: ServerResponse, contentType: string): void {
     // A path is a served collection, or an object inside one; anything else is not served (404).
-    const path = url.pathname;
+    // The status subresource is served as the object itself (no spec/status split in the fake).
+    const path = url.pathname.replace(/\/status$/, '');
     const parent = path.slice(0, path.lastIndexOf('/'));
     const isCollection = this.#collections.has(path);
     if (!isCollection && !this.#collections.has(parent)) {
@@ -236,6 +248,13 @@ export class FakeApiServer {
         this.#watchers.add(watcher);
         res.on('close', () => this.#watchers.delete(watcher));
         return;
+      }
+      if (url.searchParams.get('continue') && this.expireContinueTokens) {
+        return void this.#send(
+          res,
+          410,
+          status(410, 'Expired', 'The provided continue parameter is too old'),
+        );
       }
       const all = [...items.values()];
       const limit = Number(url.searchParams.get('limit') ?? '0');
@@ -290,6 +309,13 @@ export class FakeApiServer {
       const current = items.get(name);
       if (!current) return void this.#send(res, 404, status(404, 'NotFound', `"${name}" not found`));
       return void this.#send(res, 200, this.put(collection, mergePatch(current, body) as Obj));
+    }
+    if (method === 'PATCH' && name) {
+      // JSON patch and apply are only recorded, not interpreted: answer with the stored object.
+      const current = items.get(name);
+      return void (current
+        ? this.#send(res, 200, current)
+        : this.#send(res, 404, status(404, 'NotFound', `"${name}" not found`)));
     }
     if (method === 'DELETE' && name) {
       const current = items.get(name);

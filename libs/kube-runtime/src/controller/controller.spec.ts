@@ -11,11 +11,17 @@ async function metricValue(
   name: string,
   labels: Record<string, string>,
 ): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  const sample = (metric?.values ?? []).find((v) =>
-    Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
-  );
-  return sample?.value ?? Number.NaN;
+  // Histograms report samples named <name>_bucket/_sum/_count under one metric.
+  for (const metric of await registry.getMetricsAsJSON()) {
+    for (const sample of metric.values) {
+      const sampleName = (sample as { metricName?: string }).metricName ?? metric.name;
+      const matches = Object.entries(labels).every(
+        ([key, value]) => (sample.labels as Record<string, unknown>)[key] === value,
+      );
+      if (sampleName === name && matches) return sample.value;
+    }
+  }
+  return Number.NaN;
 }
 
 describe('Controller', () => {
@@ -99,6 +105,13 @@ describe('Controller', () => {
     expect(await metricValue(registry, 'workqueue_retries_total', { name: 'retrying' })).toBe(2);
     expect(await metricValue(registry, 'workqueue_adds_total', { name: 'retrying' })).toBe(6);
     expect(await metricValue(registry, 'workqueue_depth', { name: 'retrying' })).toBe(0);
+    // 6 reconciles: each one waited in the queue and was worked on once.
+    expect(await metricValue(registry, 'workqueue_work_duration_seconds_count', { name: 'retrying' })).toBe(
+      6,
+    );
+    expect(await metricValue(registry, 'workqueue_queue_duration_seconds_count', { name: 'retrying' })).toBe(
+      6,
+    );
   });
 
   it('stop() waits for in-flight reconciles and takes no new work', async () => {

@@ -14,7 +14,12 @@ export interface RuntimeMetrics {
   readonly workqueueDepth: Gauge<'name'>;
   readonly workqueueAdds: Counter<'name'>;
   readonly workqueueRetries: Counter<'name'>;
+  readonly workqueueQueueDuration: Histogram<'name'>;
+  readonly workqueueWorkDuration: Histogram<'name'>;
 }
+
+/** client-go's workqueue buckets: 10 ns … 10 s, ×10. */
+const workqueueBuckets = Array.from({ length: 10 }, (_, i) => 1e-8 * 10 ** i);
 
 const byRegistry = new WeakMap<Registry, RuntimeMetrics>();
 
@@ -84,6 +89,20 @@ export function runtimeMetrics(registry: Registry): RuntimeMetrics {
       labelNames: ['name'],
       registers,
     }),
+    workqueueQueueDuration: new Histogram({
+      name: 'workqueue_queue_duration_seconds',
+      help: 'How long in seconds an item stays in workqueue before being requested',
+      labelNames: ['name'],
+      buckets: workqueueBuckets,
+      registers,
+    }),
+    workqueueWorkDuration: new Histogram({
+      name: 'workqueue_work_duration_seconds',
+      help: 'How long in seconds processing an item from workqueue takes',
+      labelNames: ['name'],
+      buckets: workqueueBuckets,
+      registers,
+    }),
   };
   byRegistry.set(registry, metrics);
   return metrics;
@@ -93,10 +112,14 @@ export function workQueueMetricsSink(metrics: RuntimeMetrics, name: string): Wor
   const depth = metrics.workqueueDepth.labels(name);
   const adds = metrics.workqueueAdds.labels(name);
   const retries = metrics.workqueueRetries.labels(name);
+  const queueDuration = metrics.workqueueQueueDuration.labels(name);
+  const workDuration = metrics.workqueueWorkDuration.labels(name);
   depth.set(0);
   return {
     depth: (value) => depth.set(value),
     added: () => adds.inc(),
     retried: () => retries.inc(),
+    queueLatency: (seconds) => queueDuration.observe(seconds),
+    workDuration: (seconds) => workDuration.observe(seconds),
   };
 }

@@ -11,6 +11,10 @@ export interface WorkQueueMetricsSink {
   depth?(value: number): void;
   added?(): void;
   retried?(): void;
+  /** Seconds a key waited in the queue before a worker took it. */
+  queueLatency?(seconds: number): void;
+  /** Seconds between get() and done() for a key. */
+  workDuration?(seconds: number): void;
 }
 
 export interface WorkQueueOptions<K> {
@@ -26,7 +30,10 @@ export class WorkQueue<K = string> {
   readonly #queue: K[] = [];
   #head = 0;
   readonly #dirty = new Set<K>();
-  readonly #processing = new Set<K>();
+  /** Key → when it started processing (ms, performance.now()). */
+  readonly #processing = new Map<K, number>();
+  /** Key → when it entered the queue (for queueLatency). */
+  readonly #queuedAt = new Map<K, number>();
   /** Delayed keys: earliest ready time and its timer. */
   readonly #waiting = new Map<K, { readyAt: number; timer: NodeJS.Timeout }>();
   readonly #getters: Array<(key: K | undefined) => void> = [];
@@ -53,6 +60,7 @@ export class WorkQueue<K = string> {
     this.#metrics.added?.();
     this.#dirty.add(key);
     if (this.#processing.has(key)) return; // done() re-queues it
+    this.#queuedAt.set(key, performance.now());
     const getter = this.#getters.shift();
     if (getter) {
       this.#take(key);
@@ -119,8 +127,11 @@ export class WorkQueue<K = string> {
   }
 
   done(key: K): void {
+    const startedAt = this.#processing.get(key);
+    if (startedAt !== undefined) this.#metrics.workDuration?.((performance.now() - startedAt) / 1000);
     this.#processing.delete(key);
     if (this.#dirty.has(key)) {
+      this.#queuedAt.set(key, performance.now());
       const getter = this.#shuttingDown ? undefined : this.#getters.shift();
       if (getter) {
         this.#take(key);
@@ -155,7 +166,11 @@ export class WorkQueue<K = string> {
   }
 
   #take(key: K): void {
-    this.#processing.add(key);
+    const now = performance.now();
+    const queuedAt = this.#queuedAt.get(key);
+    if (queuedAt !== undefined) this.#metrics.queueLatency?.((now - queuedAt) / 1000);
+    this.#queuedAt.delete(key);
+    this.#processing.set(key, now);
     this.#dirty.delete(key);
   }
 
