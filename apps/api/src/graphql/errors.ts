@@ -20,6 +20,19 @@ const SAFE_GRAPHQL_CODES = new Set([
   'QUERY_TOO_COSTLY',
 ]);
 
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return (
+    error instanceof GraphQLError || (error instanceof Error && 'extensions' in error && 'nodes' in error)
+  );
+}
+
+/** Apollo wraps validation and plugin errors (ValidationError, …) around the GraphQLError raised. */
+function isDeliberate(error: unknown): boolean {
+  if (!isGraphQLError(error)) return false;
+  const inner: unknown = error.originalError ?? undefined;
+  return inner === undefined || (isGraphQLError(inner) && (inner.originalError ?? undefined) === undefined);
+}
+
 export function formatApiError(
   formatted: GraphQLFormattedError,
   error: unknown,
@@ -46,7 +59,10 @@ export function formatApiError(
     const code = original.code === 'UNKNOWN_CLUSTER' ? 'NOT_FOUND' : 'BAD_USER_INPUT';
     return { ...base, message: original.message, extensions: { code } };
   }
-  if (original instanceof GraphQLError && original.originalError === undefined) {
+  // A GraphQLError made on purpose (validation, limits, our own checks) wraps no other error.
+  // Compared by name: CommonJS dependencies (graphql-depth-limit) get graphql's CJS build, whose
+  // GraphQLError class is not the ESM one.
+  if (isDeliberate(original)) {
     const code = String(formatted.extensions?.['code'] ?? '');
     if (SAFE_GRAPHQL_CODES.has(code)) return { ...base, message: formatted.message, extensions: { code } };
   }

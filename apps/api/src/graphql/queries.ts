@@ -4,6 +4,7 @@ import { stabilityReport, type StabilityEntry, type StabilityReport } from '../r
 import { requireRole } from './auth';
 import { builder } from './builder';
 import { idKey, keysetConnection, validFromKey } from './pagination';
+import { primeHosts } from './types';
 import {
   AssignmentRef,
   AuditEventRef,
@@ -37,10 +38,13 @@ builder.queryFields((t) => ({
     type: HostRef,
     args: { cluster: t.arg.string(), namespace: t.arg.string(), labels: t.arg({ type: [LabelInput] }) },
     resolve: (_root, args, ctx) =>
-      keysetConnection(args, ctx.limits, idKey, (page) =>
-        ctx.readModel.hosts(
-          { cluster: args.cluster, namespace: args.namespace, labels: labelsFromInput(args.labels) },
-          page,
+      keysetConnection(args, ctx.limits, idKey, async (page) =>
+        primeHosts(
+          ctx,
+          await ctx.readModel.hosts(
+            { cluster: args.cluster, namespace: args.namespace, labels: labelsFromInput(args.labels) },
+            page,
+          ),
         ),
       ),
   }),

@@ -3,6 +3,7 @@ import type { ClusterChainResult, BrokenLink, ChainVerification } from '@stablei
 import { ApiError } from '../errors';
 import type { AssignmentRow, ClusterRow, EventRow, HostRow, PoolRangeRow, PoolRow } from '../read-model/rows';
 import { builder } from './builder';
+import type { ApiContext } from './context';
 import type { PreAllocationStatus } from './loaders';
 import { idKey, keysetConnection, validFromKey } from './pagination';
 
@@ -37,6 +38,12 @@ export const LabelInput = builder.inputType('LabelInput', {
   description: 'One label that must match exactly.',
   fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
 });
+
+/** Hosts loaded by a page are reused when nested fields ask for them by id. */
+export function primeHosts(ctx: ApiContext, hosts: HostRow[]): HostRow[] {
+  for (const host of hosts) ctx.loaders.hostById.prime(host.id, host);
+  return hosts;
+}
 
 export function labelsFromInput(labels: readonly { key: string; value: string }[] | null | undefined) {
   if (!labels || labels.length === 0) return null;
@@ -118,10 +125,13 @@ ClusterRef.implement({
       type: HostRef,
       args: { namespace: t.arg.string(), labels: t.arg({ type: [LabelInput] }) },
       resolve: (cluster, args, ctx) =>
-        keysetConnection(args, ctx.limits, idKey, (page) =>
-          ctx.readModel.hosts(
-            { cluster: cluster.name, namespace: args.namespace, labels: labelsFromInput(args.labels) },
-            page,
+        keysetConnection(args, ctx.limits, idKey, async (page) =>
+          primeHosts(
+            ctx,
+            await ctx.readModel.hosts(
+              { cluster: cluster.name, namespace: args.namespace, labels: labelsFromInput(args.labels) },
+              page,
+            ),
           ),
         ),
     }),
