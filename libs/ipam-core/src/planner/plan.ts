@@ -134,27 +134,37 @@ function emptyMembers(): PoolMembers {
 
 /** One scan of each kind, so a pass costs O(objects) however many pools there are. */
 function groupPoolMembers(store: ObjectStore): Map<string, PoolMembers> {
-  const groups = new Map<string, PoolMembers>();
-  const groupFor = (object: KubeObject, poolName: string | undefined): PoolMembers | undefined => {
+  // namespace → pool name → members: nested maps, so no key string is built per object.
+  const byNamespace = new Map<string, Map<string, PoolMembers>>();
+  const groupFor = (entry: Entry, poolName: string | undefined): PoolMembers | undefined => {
     if (!poolName) return undefined;
-    const key = poolKey(namespaceOf(object), poolName);
-    let group = groups.get(key);
+    let pools = byNamespace.get(entry.namespace);
+    if (!pools) {
+      pools = new Map();
+      byNamespace.set(entry.namespace, pools);
+    }
+    let group = pools.get(poolName);
     if (!group) {
       group = emptyMembers();
-      groups.set(key, group);
+      pools.set(poolName, group);
     }
     return group;
   };
-  for (const entry of store.list<IPClaim>('IPClaim'))
-    groupFor(entry.current, entry.current.spec?.pool?.name)?.ipClaims.push(entry);
+  for (const entry of store.list<IPClaim>('IPClaim')) {
+    groupFor(entry, entry.current.spec?.pool?.name)?.ipClaims.push(entry);
+  }
   for (const entry of store.list<IPAddressClaim>('IPAddressClaim')) {
-    groupFor(entry.current, entry.current.spec?.poolRef?.name)?.ipAddressClaims.push(entry);
+    groupFor(entry, entry.current.spec?.poolRef?.name)?.ipAddressClaims.push(entry);
   }
   for (const entry of store.list<Metal3IPAddress>('Metal3IPAddress')) {
-    groupFor(entry.current, entry.current.spec?.pool?.name)?.metal3Addresses.push(entry);
+    groupFor(entry, entry.current.spec?.pool?.name)?.metal3Addresses.push(entry);
   }
   for (const entry of store.list<CapiIPAddress>('CapiIPAddress')) {
-    groupFor(entry.current, entry.current.spec?.poolRef?.name)?.capiAddresses.push(entry);
+    groupFor(entry, entry.current.spec?.poolRef?.name)?.capiAddresses.push(entry);
+  }
+  const groups = new Map<string, PoolMembers>();
+  for (const [namespace, pools] of byNamespace) {
+    for (const [poolName, members] of pools) groups.set(poolKey(namespace, poolName), members);
   }
   return groups;
 }
@@ -293,7 +303,7 @@ function claimRows(
   return rows;
 }
 
-function mergeSorted<T>(a: T[], b: T[], compare: (x: T, y: T) => number): T[] {
+function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
   const merged: T[] = [];
   let i = 0;
   let j = 0;

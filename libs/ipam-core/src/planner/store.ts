@@ -126,8 +126,12 @@ export class ObjectStore {
     return entry && !entry.gone ? (entry as Entry<T>) : undefined;
   }
 
-  /** Live objects of a kind, sorted by namespace then name (the API server's list order). */
-  list<T extends KubeObject>(kind: KindKey): Entry<T>[] {
+  /**
+   * Live objects of a kind, sorted by namespace then name (the API server's list order). The array
+   * is shared until the next create or removal of that kind (which builds a new one), so callers
+   * may iterate it while the store changes.
+   */
+  list<T extends KubeObject>(kind: KindKey): ReadonlyArray<Entry<T>> {
     const table = this.kinds.get(kind);
     if (!table) return [];
     if (!table.sorted) {
@@ -136,7 +140,7 @@ export class ObjectStore {
         for (const entry of names.values()) if (!entry.gone) live.push(entry);
       table.sorted = live.sort(byNamespaceThenName);
     }
-    return table.sorted.slice() as Entry<T>[];
+    return table.sorted as unknown as ReadonlyArray<Entry<T>>;
   }
 
   /** Every entry ever loaded or created, gone ones included. */
