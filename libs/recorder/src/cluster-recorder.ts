@@ -585,11 +585,17 @@ export class ClusterRecorder {
     if (HOST_HINT_KINDS.includes(kind)) touched.add(namespace);
   }
 
-  /** When the change took effect for an interval: the object's own time for creates and deletes. */
+  /**
+   * When a change took effect for the intervals. A watch delivers within milliseconds, so its
+   * receipt time is the most precise; a relist may come long after, so there the object's own
+   * (second-precision) creation or deletion time is closer to the truth.
+   */
   #effectiveAt(pending: PendingChange): Date {
-    if (pending.event.action !== 'update' && pending.changedAt !== undefined)
-      return new Date(pending.changedAt);
-    return pending.event.observedAt;
+    const { event, changedAt } = pending;
+    if (event.source === 'relist' && event.action !== 'update' && changedAt !== undefined) {
+      return new Date(changedAt);
+    }
+    return event.observedAt;
   }
 
   async #applyAddress(
