@@ -148,7 +148,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       res.locals.log.info(
         {
           method: req.method,
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           durationMs: Math.round(seconds * 1e4) / 10,
           principal: res.locals.principal?.name,
@@ -347,9 +347,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   };
 }
 
+/** A bounded route label (req.path is relative inside mounted middleware: use the original URL). */
 function routeLabel(req: Request): string {
-  if (req.path.startsWith('/export/')) return '/export/:format';
-  return ['/graphql', '/healthz', '/readyz', '/metrics'].includes(req.path) ? req.path : 'other';
+  const path = req.originalUrl.split('?')[0] ?? '';
+  if (path.startsWith('/export/')) return '/export/:format';
+  return ['/graphql', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
 }
 
 function firstString(value: unknown): string | undefined {
