@@ -30,7 +30,14 @@ export default [
   ...nx.configs['flat/javascript'],
   prettier,
   {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/reports', '**/*.generated.*', '**/generated/**'],
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/node_modules',
+      '**/reports',
+      '**/*.generated.*',
+      '**/generated/**',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],

@@ -12,7 +12,10 @@ export function vitestConfig(projectName: string, overrides: UserConfig['test'] 
     ssr: { resolve: { conditions: ['@stableip/source'] } },
     test: {
       include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
-      reporters: ['default', ['json', { outputFile: resolve(workspaceRoot, 'reports/vitest', `${projectName}.json`) }]],
+      reporters: [
+        'default',
+        ['json', { outputFile: resolve(workspaceRoot, 'reports/vitest', `${projectName}.json`) }],
+      ],
       ...overrides,
     },
   };

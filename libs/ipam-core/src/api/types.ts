@@ -254,7 +254,10 @@ export interface MetaData {
 export interface Metal3DataTemplate extends KubeObject {
   kind: 'Metal3DataTemplate';
   spec: { clusterName?: string; metaData?: MetaData; networkData?: NetworkData; [key: string]: unknown };
-  status?: { indexes?: Array<{ name: string; index: number }> | Record<string, number>; lastUpdated?: string };
+  status?: {
+    indexes?: Array<{ name: string; index: number }> | Record<string, number>;
+    lastUpdated?: string;
+  };
 }
 
 export interface Metal3DataClaim extends KubeObject {
