@@ -1,0 +1,79 @@
+// Subscriptions over graphql-ws: automation sees an assignment change within a second.
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { useTestDatabase } from './support/database';
+import { recordChange, seedHistory } from './support/seed';
+import { READER_TOKEN, useTestServer } from './support/server';
+
+const db = useTestDatabase(seedHistory);
+const api = useTestServer(db);
+const clients: Client[] = [];
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+});
+
+function client(token: string | null): Client {
+  const created = createClient({
+    url: `${api.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
+  clients.push(created);
+  return created;
+}
+
+describe('assignmentChanged', () => {
+  it('delivers an opened and a closed assignment within a second of the commit', async () => {
+    const iterator = client(READER_TOKEN).iterate<any>({
+      query: `subscription { assignmentChanged(cluster: "lab") { kind cluster cursor assignment { address host { name } pool { name } } event { action } } }`,
+    });
+    const first = iterator.next();
+    // Let the subscription start its feed before the change.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const committed = Date.now();
+    await db.store.transaction(async (writer) => {
+      await recordChange(writer, { host: 'node-1', pool: 'v4', address: null, at: new Date() });
+      await recordChange(writer, { host: 'node-1', pool: 'v4', address: '192.168.111.160', at: new Date() });
+    });
+    const closed = await first;
+    const opened = await iterator.next();
+    const latency = Date.now() - committed;
+    expect(latency).toBeLessThan(1000);
+    expect(closed.value.data.assignmentChanged).toMatchObject({
+      kind: 'CLOSED',
+      cluster: 'lab',
+      assignment: { address: '192.168.111.101', host: { name: 'node-1' }, pool: { name: 'v4' } },
+    });
+    expect(opened.value.data.assignmentChanged).toMatchObject({
+      kind: 'OPENED',
+      assignment: { address: '192.168.111.160' },
+      event: { action: 'CREATE' },
+    });
+    await iterator.return?.();
+  });
+
+  it('filters by cluster', async () => {
+    const iterator = client(READER_TOKEN).iterate<any>({
+      query: `subscription { auditEvent(cluster: "edge") { cluster name } }`,
+    });
+    const next = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.store.transaction((writer) =>
+      recordChange(writer, { host: 'node-2', pool: 'v6', address: null, at: new Date() }),
+    );
+    await db.store.transaction((writer) =>
+      recordChange(writer, { cluster: 'edge', host: 'edge-0', pool: 'v4', address: null, at: new Date() }),
+    );
+    expect((await next).value.data.auditEvent).toEqual({ cluster: 'edge', name: 'edge-0-v4' });
+    await iterator.return?.();
+  });
+
+  it('refuses a connection without a valid token', async () => {
+    const iterator = client('wrong').iterate({ query: 'subscription { auditEvent { id } }' });
+    await expect(iterator.next()).rejects.toMatchObject({ code: 4403 });
+  });
+});
