@@ -101,7 +101,7 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
       `--namespace=${ns.name}`,
       '--leader-elect=false',
       '--enable-webhooks=false',
-      `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'warn'}`,
+      `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'info'}`,
     ]);
     await operator.started;
 
@@ -121,6 +121,7 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
     watcher.addHandler({ onAdd: seen, onUpdate: (_old, claim) => seen(claim) });
     watcher.start();
     await watcher.waitForSync();
+    process.stderr.write(`  operator up, watching claims; creating ${claims} claims...\n`);
 
     const names = Array.from({ length: claims }, (_, i) => `claim-${String(i).padStart(5, '0')}`);
     const started = performance.now();
@@ -130,6 +131,7 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
       createdAt.set(name, performance.now());
     });
     const createMs = performance.now() - started;
+    process.stderr.write(`  created in ${(createMs / 1000).toFixed(1)} s; waiting for allocation...\n`);
     await waitFor('all claims allocated', async () => allocatedAt.size === claims, {
       timeoutMs: 900_000,
       intervalMs: 100,

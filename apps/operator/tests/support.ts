@@ -21,7 +21,7 @@ const operatorMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 export interface OperatorProcess {
   readonly child: ChildProcess;
   readonly logs: Array<Record<string, unknown>>;
-  /** Resolves with the "operator started" log line. */
+  /** Resolves with the "operator started" log line (an info line: keep --log-level at info or lower). */
   readonly started: Promise<Record<string, unknown>>;
   readonly exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;

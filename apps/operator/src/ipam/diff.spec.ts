@@ -195,3 +195,42 @@ describe('withTransitionTimes', () => {
     ]);
   });
 });
+
+describe('an address released and handed out again in one pass', () => {
+  it('defers the new claim to the next reconcile instead of pointing it at a dying object', () => {
+    const p = pool({ finalizers: ['ippool.ipam.metal3.io'] });
+    p.spec.pools = [{ start: '10.0.0.10', end: '10.0.0.10' }];
+    p.status = { indexes: { a: '10.0.0.10' } };
+    const leaving = claim(
+      'a',
+      { status: { address: { name: 'pfx-10-0-0-10', namespace: NS } } },
+      { deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['ipclaim.ipam.metal3.io'] },
+    );
+    const waiting = claim(
+      'b',
+      { status: { errorMessage: 'Exhausted IP Pools' } },
+      { finalizers: ['ipclaim.ipam.metal3.io'] },
+    );
+    const address: Metal3IPAddress = {
+      apiVersion: 'ipam.metal3.io/v1alpha1',
+      kind: 'IPAddress',
+      metadata: { name: 'pfx-10-0-0-10', namespace: NS, finalizers: ['ipaddress.ipam.metal3.io'] },
+      spec: {
+        address: '10.0.0.10',
+        pool: { name: 'pool', namespace: NS },
+        claim: { name: 'a', namespace: NS },
+      },
+    };
+    const result = plan({
+      ipPools: [p],
+      ipClaims: [leaving, retryableIPClaim(waiting)],
+      ipAddresses: [address],
+    });
+    const writes = planToWrites(result, originalsOf([p, leaving, waiting, address]), 'T');
+    expect(writes.deferredClaims).toEqual(['IPClaim/b']);
+    expect(writes.chains.flat().map((op) => `${op.op}:${op.kind}:${op.name}`)).toEqual([
+      'release:Metal3IPAddress:pfx-10-0-0-10',
+      'release:IPClaim:a',
+    ]);
+  });
+});

@@ -77,6 +77,12 @@ export interface WritePlan {
   chains: WriteOp[][];
   /** The pool letting go of its finalizer: last. */
   after: WriteOp[];
+  /**
+   * Claims left for the next reconcile: their new IPAddress has the name of one this plan
+   * releases (an IP freed and handed out again in one pass). Creating it must wait until the
+   * old object is gone, or the claim would point at an address that is about to disappear.
+   */
+  deferredClaims: string[];
 }
 
 const CHAIN_ORDER = { patchMetadata: 0, create: 1, patchStatus: 2, release: 3 } as const;
@@ -103,7 +109,8 @@ export function planToWrites(
   originals: ReadonlyMap<string, KubeObject>,
   now: string,
 ): WritePlan {
-  const plan: WritePlan = { before: [], chains: [], after: [] };
+  const plan: WritePlan = { before: [], chains: [], after: [], deferredClaims: [] };
+  const deferred = new Set<string>();
   const chains = new Map<string, WriteOp[]>();
   const addToChain = (chainKey: string, op: WriteOp) => {
     let chain = chains.get(chainKey);
@@ -134,9 +141,13 @@ export function planToWrites(
 
   for (const item of result.items) {
     const ref = refOf(item);
-    if (!ref || releasedKeys.has(refKey(ref))) continue;
-    const original = originals.get(refKey(ref));
+    if (!ref) continue;
     const isAddress = ref.kind === 'Metal3IPAddress' || ref.kind === 'CapiIPAddress';
+    if (releasedKeys.has(refKey(ref))) {
+      if (isAddress) deferred.add(claimChainOfAddress(ref.kind, item, ref.name));
+      continue;
+    }
+    const original = originals.get(refKey(ref));
     if (!original) {
       if (isAddress)
         addToChain(claimChainOfAddress(ref.kind, item, ref.name), { ...ref, op: 'create', object: item });
@@ -177,6 +188,10 @@ export function planToWrites(
   }
 
   for (const key of [...chains.keys()].sort()) {
+    if (deferred.has(key)) {
+      plan.deferredClaims.push(key);
+      continue;
+    }
     const chain = chains.get(key)!;
     // Stable sort by phase; releases keep address-before-claim (addresses were added first).
     chain.sort((a, b) => CHAIN_ORDER[a.op] - CHAIN_ORDER[b.op] || releaseRank(a) - releaseRank(b));

@@ -196,6 +196,13 @@ export class PoolReconciler {
       );
       return { requeue: true };
     }
+    if (writes.deferredClaims.length > 0) {
+      log.debug(
+        { claims: writes.deferredClaims },
+        'address re-used in the same pass; allocating on the next reconcile',
+      );
+      return { requeue: true };
+    }
     if (health.paused) return { requeueAfter: PAUSED_REQUEUE_MS };
     if (health.takenAddressNames.length > 0) return { requeue: true };
     return {};
