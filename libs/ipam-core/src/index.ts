@@ -107,3 +107,31 @@ export {
   type ObjectKey,
   type AllocationSourceName,
 } from './planner';
+
+// ---- IP reuse (issue 6): CAPM3 secret rendering and preAllocation coverage (capm3-render/, prealloc-coverage/) ----
+export {
+  renderMetaData,
+  renderNetworkData,
+  translateMask,
+  type PoolAddress,
+  type MetaDataInput,
+  type NetworkDataDocument,
+  type RenderedRoute,
+  type RenderError,
+  type RenderErrorCode,
+  type RenderResult,
+} from './capm3-render';
+export {
+  poolCoverage,
+  hostsUsingPools,
+  coverageCondition,
+  autoPinEntries,
+  missingEntryAdvice,
+  unknownKeyAdvice,
+  PREALLOCATIONS_COVERED,
+  CoverageReasons,
+  type CoverageInput,
+  type PoolCoverage,
+  type MissingEntry,
+  type UnknownKey,
+} from './prealloc-coverage';
