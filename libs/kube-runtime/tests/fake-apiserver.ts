@@ -133,6 +133,11 @@ export class FakeApiServer {
     return this.#items(collection).get(name);
   }
 
+  /** Deliver an event as is (e.g. a replay of an already delivered one). */
+  sendEvent(collection: string, type: string, object: Obj): void {
+    this.#notify(collection, type, object);
+  }
+
   sendBookmark(collection: string, rv: number): void {
     this.#notify(collection, 'BOOKMARK', { metadata: { name: '', resourceVersion: String(rv) } } as Obj);
   }

@@ -82,6 +82,21 @@ describe('Informer (fake API server)', { timeout: 20_000 }, () => {
     ]);
   });
 
+  it('ignores replayed events that carry a resourceVersion it already has', async () => {
+    const stored = fake.put(widgets, w('same'));
+    const { informer, events } = start();
+    await informer.waitForSync();
+    await eventually(() => fake.openWatches === 1, 5_000, 'a watch');
+    fake.sendEvent(widgets, 'ADDED', stored);
+    fake.sendEvent(widgets, 'MODIFIED', stored);
+    fake.put(widgets, w('same', 3)); // a real change after the replays
+    await eventually(() => informer.store.get('unit/same')?.spec?.size === 3, 5_000, 'the real change');
+    expect(events).toEqual([
+      { type: 'add', name: 'same' },
+      { type: 'update', name: 'same' },
+    ]);
+  });
+
   it('re-watches from the last seen resourceVersion (including bookmarks) after a normal close', async () => {
     const { informer } = start();
     await informer.waitForSync();

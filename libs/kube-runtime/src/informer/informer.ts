@@ -407,8 +407,10 @@ export class Informer<T extends KubeObject> {
       case 'ADDED':
       case 'MODIFIED': {
         const previous = this.store.upsert(item);
-        if (previous) this.#emit('onUpdate', previous, item);
-        else this.#emit('onAdd', item);
+        if (!previous) this.#emit('onAdd', item);
+        // A replayed event (same resourceVersion, e.g. a watch served from history) changes nothing.
+        else if (previous.metadata?.resourceVersion !== item.metadata?.resourceVersion)
+          this.#emit('onUpdate', previous, item);
         break;
       }
       case 'DELETED': {
