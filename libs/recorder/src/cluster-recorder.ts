@@ -143,6 +143,9 @@ export class ClusterRecorder {
   #queue: PendingChange[] = [];
   #informers = new Map<WatchedKind, AnyInformer>();
   #generation = 0;
+  /** The last generation of informers that listed completely (derivation falls back to it). */
+  #syncedInformers = new Map<WatchedKind, AnyInformer>();
+  #generationStop = new AbortController();
   #synced: Promise<void> = Promise.resolve();
   #syncedNow = false;
   #paused = false;
@@ -253,8 +256,12 @@ export class ClusterRecorder {
 
   #startInformers(): void {
     const generation = ++this.#generation;
-    this.#informers = new Map();
+    const informers = new Map<WatchedKind, AnyInformer>();
+    this.#informers = informers;
     this.#syncedNow = false;
+    // A generation stopped before it synced (paused again mid-list) must not block the writer.
+    this.#generationStop = new AbortController();
+    const syncSignal = AbortSignal.any([this.#abort.signal, this.#generationStop.signal]);
     const syncs: Promise<void>[] = [];
     for (const kind of WATCHED_KINDS) {
       const informer = new Informer<KubeObject>({
@@ -296,7 +303,7 @@ export class ClusterRecorder {
       });
       this.#informers.set(kind, informer);
       syncs.push(
-        informer.waitForSync(this.#abort.signal).then(() => {
+        informer.waitForSync(syncSignal).then(() => {
           if (current()) this.#sweepMissing(kind, informer);
         }),
       );
@@ -304,7 +311,9 @@ export class ClusterRecorder {
     for (const informer of this.#informers.values()) informer.start();
     this.#synced = Promise.all(syncs).then(
       () => {
-        if (generation === this.#generation) this.#syncedNow = true;
+        if (generation !== this.#generation) return;
+        this.#syncedNow = true;
+        this.#syncedInformers = informers;
       },
       () => undefined,
     );
@@ -312,6 +321,7 @@ export class ClusterRecorder {
 
   #stopInformers(): void {
     this.#generation += 1;
+    this.#generationStop.abort();
     this.#countLists();
     for (const informer of this.#informers.values()) informer.stop();
   }
@@ -699,12 +709,27 @@ export class ClusterRecorder {
     return new Map([...this.#unresolved].map(([namespace, keys]) => [namespace, new Set(keys)]));
   }
 
+  /**
+   * The informer caches, current generation first. While it has not listed completely (a resume
+   * paused again mid-list), objects missing from it are looked up in the last complete one.
+   */
   #world(): WorldView {
-    const informers = this.#informers;
+    const current = this.#informers;
+    const fallback = this.#syncedInformers === current ? undefined : this.#syncedInformers;
+    const key = (namespace: string, name: string) => (namespace ? `${namespace}/${name}` : name);
     return {
       get: (kind, namespace, name) =>
-        informers.get(kind)?.store.get(namespace ? `${namespace}/${name}` : name) as never,
-      list: (kind, namespace) => (informers.get(kind)?.store.byIndex('namespace', namespace) ?? []) as never,
+        (current.get(kind)?.store.get(key(namespace, name)) ??
+          fallback?.get(kind)?.store.get(key(namespace, name))) as never,
+      list: (kind, namespace) => {
+        const listed = current.get(kind)?.store.byIndex('namespace', namespace) ?? [];
+        if (!fallback) return listed as never;
+        const names = new Set(listed.map((obj) => obj.metadata?.name));
+        const older = (fallback.get(kind)?.store.byIndex('namespace', namespace) ?? []).filter(
+          (obj) => !names.has(obj.metadata?.name),
+        );
+        return [...listed, ...older] as never;
+      },
     };
   }
 
