@@ -11,6 +11,7 @@ import type {
 } from '@stableip/kube-runtime';
 import type { Registry } from 'prom-client';
 import { createIpamControllers } from './ipam/controller';
+import { createMetal3DataControllers } from './metal3data/controller';
 import type { ControllerGroup, OperatorOptions } from './options';
 
 export interface GroupContext {
@@ -41,4 +42,34 @@ export const controllerGroups: Partial<Record<ControllerGroup, ControllerGroupFa
     });
     return { informers: group.informers, controllers: [group.controller] };
   },
+  // Issue 6: CAPM3's Metal3Data/template controllers plus coverage and auto-pin.
+  metal3data: (context) => metal3DataGroup(context, true),
+  // `coverage` alone; skipped when `metal3data` (which includes it) is also selected.
+  coverage: (context) =>
+    context.options.controllers.includes('metal3data')
+      ? { informers: [], controllers: [] }
+      : metal3DataGroup(context, false),
 };
+
+function metal3DataGroup(
+  { client, options, registry, events, logger }: GroupContext,
+  metal3Data: boolean,
+): ControllerGroupInstance {
+  const group = createMetal3DataControllers({
+    client,
+    namespace: options.namespace,
+    registry,
+    events,
+    logger: logger.child({ controllerGroup: metal3Data ? 'metal3data' : 'coverage' }),
+    bmhNameBasedPreallocation: options.enableBmhNameBasedPreallocation,
+    metal3Data,
+    resyncPeriodMs: options.syncPeriodMs,
+  });
+  if (metal3Data) {
+    logger.info(
+      { enableBmhNameBasedPreallocation: options.enableBmhNameBasedPreallocation },
+      `Metal3Data IPClaims are named ${options.enableBmhNameBasedPreallocation ? '{bmh}-{pool}' : '{metal3data}-{pool}'}`,
+    );
+  }
+  return { informers: group.informers, controllers: group.controllers };
+}

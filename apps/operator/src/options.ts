@@ -3,8 +3,10 @@
 // command line wins over the environment, which wins over the default.
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-export type ControllerGroup = 'ipam' | 'metal3data';
-export const CONTROLLER_GROUPS: readonly ControllerGroup[] = ['ipam', 'metal3data'];
+// `coverage` (preAllocation coverage and auto-pin) is included in `metal3data`; alone it serves
+// clusters where CAPM3 itself creates the claims.
+export type ControllerGroup = 'ipam' | 'metal3data' | 'coverage';
+export const CONTROLLER_GROUPS: readonly ControllerGroup[] = ['ipam', 'metal3data', 'coverage'];
 
 export interface BindAddress {
   host: string | undefined;

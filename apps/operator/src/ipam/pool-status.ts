@@ -146,6 +146,12 @@ export function desiredPoolStatus(input: DesiredStatusInput): IPPoolStatus {
     previous['conditions'] as Condition[] | undefined,
     now,
   );
+  // Conditions other controllers own (e.g. PreAllocationsCovered, issue 6) are kept as read.
+  const owned = new Set(input.conditions.map((c) => c.type));
+  const foreign = ((previous['conditions'] as Condition[] | undefined) ?? []).filter(
+    (c) => !owned.has(c.type),
+  );
+  if (foreign.length > 0) status['conditions'] = [...(status['conditions'] as Condition[]), ...foreign];
   if (read.metadata.generation !== undefined) status['observedGeneration'] = read.metadata.generation;
   return status;
 }
