@@ -38,7 +38,7 @@ async function installCrds(kubeconfig: string): Promise<void> {
         .filter((f) => f.endsWith('.yaml'))
         .sort()) {
         for (const doc of YAML.parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-          const crd = doc.toJSON() as KubeObject | null;
+          const crd = doc.toJS() as KubeObject | null;
           if (crd?.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) continue;
           await client.resource(CrdResource).apply(crd, { force: true });
           names.push(crd.metadata.name);
