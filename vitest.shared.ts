@@ -12,6 +12,10 @@ export function vitestConfig(projectName: string, overrides: UserConfig['test'] 
     ssr: { resolve: { conditions: ['@stableip/source'] } },
     test: {
       include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
+      // Two cores shared by several suites at once: generous defaults; a test that needs more
+      // says so itself. Speed targets live in tools/bench, not in timeouts.
+      testTimeout: 30_000,
+      hookTimeout: 120_000,
       reporters: [
         'default',
         ['json', { outputFile: resolve(workspaceRoot, 'reports/vitest', `${projectName}.json`) }],

@@ -85,17 +85,46 @@ function writerFor(tx: TransactionClient): AuditWriter {
   };
 }
 
+/**
+ * Runs `work` once every earlier call naming any of the same keys has settled. Appends to one
+ * cluster serialize on its row lock in the database anyway; queueing them here first keeps
+ * waiting appends from each holding a pooled connection (which starves the pool under bursts).
+ */
+function keyedSerializer() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(keys: readonly string[], work: () => Promise<T>): Promise<T> => {
+    const unique = [...new Set(keys)];
+    const previous = unique.map((key) => tails.get(key)).filter((tail) => tail !== undefined);
+    const run = Promise.allSettled(previous).then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const key of unique) tails.set(key, settled);
+    void settled.then(() => {
+      for (const key of unique) if (tails.get(key) === settled) tails.delete(key);
+    });
+    return run;
+  };
+}
+
 /** Opens a pool and a Prisma client on `databaseUrl` (connections are made on first use). */
 export function createAuditStore(options: AuditStoreOptions): AuditStore {
   const client = createDatabaseClient(options.databaseUrl, options.pool, options.onPoolError);
   const { prisma } = client;
   const inTx = <T>(work: (writer: AuditWriter) => Promise<T>): Promise<T> =>
     inTransaction(prisma, (tx) => work(writerFor(tx)));
+  const serializeByCluster = keyedSerializer();
   return {
     prisma,
     transaction: inTx,
-    appendEvent: (event) => inTx((writer) => writer.appendEvent(event)),
-    appendEvents: (events) => inTx((writer) => writer.appendEvents(events)),
+    appendEvent: (event) =>
+      serializeByCluster([event.cluster], () => inTx((writer) => writer.appendEvent(event))),
+    appendEvents: (events) =>
+      serializeByCluster(
+        events.map((event) => event.cluster),
+        () => inTx((writer) => writer.appendEvents(events)),
+      ),
     upsertHost: (host) => inTx((writer) => writer.upsertHost(host)),
     upsertPool: (pool) => inTx((writer) => writer.upsertPool(pool)),
     openAssignment: (input) => inTx((writer) => writer.openAssignment(input)),
