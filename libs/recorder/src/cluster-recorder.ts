@@ -565,6 +565,8 @@ export class ClusterRecorder {
     const { kind, object, event } = pending;
     const namespace = object.metadata?.namespace ?? '';
     const deleted = event.action === 'delete';
+    if (HOST_HINT_KINDS.includes(kind)) touched.add(namespace);
+    if (!this.#changesDerivedState(pending)) return;
     if (kind === 'BareMetalHost') {
       await writer.upsertHost({
         cluster: this.cluster,
@@ -592,7 +594,33 @@ export class ClusterRecorder {
     } else if (isAddressKind(kind)) {
       await this.#applyAddress(writer, kind, pending, eventId);
     }
-    if (HOST_HINT_KINDS.includes(kind)) touched.add(namespace);
+  }
+
+  /**
+   * Whether an update can change a derived row: BMH labels, a pool's spec, an IPAddress's spec or
+   * labels (or its host still unknown). Every database round trip counts (see the README's
+   * throughput notes), and most updates are status or finalizer churn.
+   */
+  #changesDerivedState(pending: PendingChange): boolean {
+    const { kind, event, object } = pending;
+    if (event.action !== 'update') return true;
+    const before = (event.before ?? {}) as KubeObject & { spec?: unknown };
+    const after = object as KubeObject & { spec?: unknown };
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    switch (kind) {
+      case 'BareMetalHost':
+        return !same(before.metadata?.labels, after.metadata?.labels);
+      case 'IPPool':
+        return !same(before.spec, after.spec);
+      case 'IPAddress':
+      case 'CapiIPAddress': {
+        const namespace = object.metadata?.namespace ?? '';
+        if (this.#unresolved.get(namespace)?.has(this.#addressKey(kind, object))) return true;
+        return !same(before.spec, after.spec) || !same(before.metadata?.labels, after.metadata?.labels);
+      }
+      default:
+        return false;
+    }
   }
 
   /**
