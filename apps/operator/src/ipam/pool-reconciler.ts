@@ -369,9 +369,9 @@ export class PoolReconciler {
           });
           if (op.deleteObject) {
             await client.delete(ref);
-            recent.recordDeletion(op.namespace, op.name);
+            recent.recordDeletion(op.namespace, op.name, true, patched.metadata?.uid);
           } else if (op.finalizers.length === 0) {
-            recent.recordDeletion(op.namespace, op.name);
+            recent.recordDeletion(op.namespace, op.name, true, patched.metadata?.uid);
           } else {
             recent.recordWrite(patched);
           }

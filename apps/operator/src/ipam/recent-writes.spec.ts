@@ -56,4 +56,19 @@ describe('RecentWrites', () => {
     recent.observe(obj('a', '25'));
     expect(recent.size).toBe(0);
   });
+
+  it('a deletion recorded after its watch event does not hide a re-created object of the same name', () => {
+    type Obj = { metadata: { namespace: string; name: string; resourceVersion: string; uid: string } };
+    const claim = (uid: string, rv: string): Obj => ({
+      metadata: { namespace: 'ns', name: 'node-0-pool', resourceVersion: rv, uid },
+    });
+    const recent = new RecentWrites<Obj>();
+    recent.recordDeletion('ns', 'node-0-pool', true, 'old-uid');
+    // The same name comes back with a new uid: in a list overlay and through the informer.
+    expect(recent.overlay('ns', [claim('new-uid', '30')])).toEqual([claim('new-uid', '30')]);
+    recent.recordDeletion('ns', 'node-0-pool', true, 'old-uid');
+    expect(recent.overlay('ns', [claim('old-uid', '20')])).toEqual([]);
+    recent.observe(claim('new-uid', '31'));
+    expect(recent.size).toBe(0);
+  });
 });

@@ -12,10 +12,12 @@ interface Entry<T> {
   object: T | undefined;
   resourceVersion: string | undefined;
   expiresAt: number;
+  /** For a deletion: the uid that was deleted (a new object of the same name is not hidden). */
+  uid?: string | undefined;
 }
 
 interface Versioned {
-  metadata: { namespace?: string; name?: string; resourceVersion?: string };
+  metadata: { namespace?: string; name?: string; resourceVersion?: string; uid?: string };
 }
 
 export class RecentWrites<T extends Versioned> {
@@ -51,7 +53,7 @@ export class RecentWrites<T extends Versioned> {
   }
 
   /** After a DELETE that removed the object (or left it only to other finalizers: record that write instead). */
-  recordDeletion(namespace: string, name: string, stillCached = true): void {
+  recordDeletion(namespace: string, name: string, stillCached = true, uid?: string): void {
     if (!stillCached) {
       this.forget(namespace, name);
       return;
@@ -60,6 +62,7 @@ export class RecentWrites<T extends Versioned> {
       object: undefined,
       resourceVersion: undefined,
       expiresAt: this.now() + this.ttlMs,
+      uid,
     });
   }
 
@@ -74,11 +77,16 @@ export class RecentWrites<T extends Versioned> {
     const key = RecentWrites.key(namespace, object.metadata.name ?? '');
     const entry = this.#entries.get(key);
     if (!entry) return;
+    // A deletion recorded after its watch event arrived would otherwise hide a re-created object
+    // of the same name (e.g. a BMH-named claim after a rolling upgrade) until the TTL expires.
+    const recreated =
+      entry.object === undefined && entry.uid !== undefined && object.metadata.uid !== entry.uid;
     const caughtUp = deleted
       ? true
-      : entry.object !== undefined &&
-        (entry.resourceVersion === object.metadata.resourceVersion ||
-          isNewer(object.metadata.resourceVersion, entry.resourceVersion));
+      : recreated ||
+        (entry.object !== undefined &&
+          (entry.resourceVersion === object.metadata.resourceVersion ||
+            isNewer(object.metadata.resourceVersion, entry.resourceVersion)));
     if (caughtUp) this.#delete(namespace, key);
   }
 
@@ -101,7 +109,16 @@ export class RecentWrites<T extends Versioned> {
     for (const object of cached) {
       const key = RecentWrites.key(namespace, object.metadata.name ?? '');
       seen.add(key);
-      const entry = this.#live(namespace, key);
+      let entry = this.#live(namespace, key);
+      if (
+        entry &&
+        entry.object === undefined &&
+        entry.uid !== undefined &&
+        object.metadata.uid !== entry.uid
+      ) {
+        this.#delete(namespace, key); // the cached object is a newer one of the same name
+        entry = undefined;
+      }
       if (!entry) result.push(object);
       else if (entry.object && include(entry.object)) result.push(entry.object);
     }
