@@ -18,7 +18,9 @@ import {
 import {
   Controller,
   Informer,
+  isConflict,
   namespaceIndex,
+  type ReconcileResult,
   type EventRecorder,
   type KubeClient,
   type KubeObject as RuntimeObject,
@@ -70,6 +72,16 @@ function metal3DataOwnerKeys(object: KubeObject): string[] {
   return (object.metadata.ownerReferences ?? [])
     .filter((ref) => ref.kind === 'Metal3Data' && ref.apiVersion.split('/')[0] === CAPM3_GROUP)
     .map((ref) => `${nsOf(object)}/${ref.name}`);
+}
+
+/** A stale read (409 Conflict) is not an error: plan again from the cache on the next pass. */
+async function requeueOnConflict(reconcile: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
+  try {
+    return await reconcile();
+  } catch (error) {
+    if (isConflict(error)) return { requeue: true };
+    throw error;
+  }
 }
 
 function withOld<T>(event: WatchEvent<T>, keys: (object: T) => string[]): string[] {
@@ -131,7 +143,7 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
     concurrency: options.concurrency ?? 4,
     registry: options.registry,
     logger,
-    reconcile: (key) => coverage.reconcile(key),
+    reconcile: (key) => requeueOnConflict(() => coverage.reconcile(key)),
   });
   const poolsOfNamespace = (object: RuntimeObject) =>
     pools.store.byIndex(namespaceIndex, nsOf(object)).map((pool) => keyOf(pool));
@@ -198,7 +210,7 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
     concurrency: options.concurrency ?? 4,
     registry: options.registry,
     logger,
-    reconcile: (key) => dataReconciler.reconcile(key),
+    reconcile: (key) => requeueOnConflict(() => dataReconciler.reconcile(key)),
   });
   const dataOfClaim = (namespace: string, claimName: string) =>
     data.store.byIndex(DataIndexes.claim, `${namespace}/${claimName}`).map((d) => keyOf(d));
@@ -256,7 +268,7 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
     concurrency: options.concurrency ?? 4,
     registry: options.registry,
     logger,
-    reconcile: (key) => templateReconciler.reconcile(key),
+    reconcile: (key) => requeueOnConflict(() => templateReconciler.reconcile(key)),
   });
   templateController
     .watch(templates)
