@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from './commands/errors';
 import type { CommandIO } from './commands/input';
+import { pinCommand, type PinCommandOptions } from './commands/pin';
 import { type PlanOutput, planCommand } from './commands/plan';
 import { type ValidateOutput, validateCommand } from './commands/validate';
 
@@ -68,6 +69,26 @@ function buildProgram(io: CommandIO, setExitCode: (code: number) => void): Comma
     .exitOverride()
     .action(async (options: { filename: string[]; old?: string[]; output: ValidateOutput }) => {
       setExitCode(await validateCommand(options, io));
+    });
+
+  program
+    .command('pin')
+    .description(
+      "Print the merge patch that pins the current allocations of BareMetalHost-named claims ({bmh}-{pool}) into the IPPool's spec.preAllocations (existing keys are left alone).",
+    )
+    .requiredOption('--pool <name>', 'the IPPool to pin')
+    .requiredOption('-f, --filename <path...>', 'manifest files or directories (a cluster dump); - for stdin')
+    .option('-n, --namespace <ns>', 'namespace of the IPPool (needed when the name exists in several)')
+    .option('--all', 'pin every allocated claim, Metal3Data-named ones too', false)
+    .option(
+      '--bmh-name-based-preallocation',
+      "plan new IPClaims as {bmh}-{pool}, like CAPM3's --enable-bmh-name-based-preallocation",
+      false,
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .exitOverride()
+    .action(async (options: PinCommandOptions) => {
+      setExitCode(await pinCommand(options, io));
     });
 
   return program;

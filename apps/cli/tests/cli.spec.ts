@@ -38,6 +38,27 @@ const cases: Case[] = [
     exit: 0,
   },
   { name: 'plan-deleting-yaml', args: ['plan', '-f', 'fixtures/deleting.yaml'], exit: 0 },
+  { name: 'plan-coverage-table', args: ['plan', '-f', 'fixtures/coverage.yaml', '-o', 'table'], exit: 0 },
+  {
+    name: 'pin-coverage',
+    args: ['pin', '--pool', 'baremetalv4-pool', '-f', 'fixtures/coverage.yaml'],
+    exit: 0,
+  },
+  {
+    name: 'pin-all-json',
+    args: ['pin', '--pool', 'bm-v6', '-n', 'm3', '-f', 'fixtures/metal3data', '--all', '-o', 'json'],
+    exit: 0,
+  },
+  {
+    name: 'pin-metal3data-flag-on',
+    args: ['pin', '--pool', 'bm-v4', '-f', 'fixtures/metal3data', '--bmh-name-based-preallocation'],
+    exit: 0,
+  },
+  {
+    name: 'error-pin-unknown-pool',
+    args: ['pin', '--pool', 'nope', '-f', 'fixtures/coverage.yaml'],
+    exit: 2,
+  },
   { name: 'validate-text', args: ['validate', '-f', 'fixtures/validate-invalid.yaml'], exit: 1 },
   {
     name: 'validate-json',

@@ -1,7 +1,8 @@
 // `stableip plan`: what the IPAM and CAPM3 controllers would write for the given manifests.
-import { plan } from '@stableip/ipam-core';
+import { coverageCondition, plan } from '@stableip/ipam-core';
 import { toSnapshot } from '../manifests/decode';
 import { renderList, renderPlanTable } from '../output';
+import { coverageAfterPlan } from './coverage';
 import { ExitCode } from './errors';
 import { type CommandIO, readObjects } from './input';
 
@@ -15,8 +16,15 @@ export interface PlanCommandOptions {
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIO): Promise<number> {
   const objects = await readObjects(options.filename, io);
-  const result = plan(toSnapshot(objects), { bmhNameBasedPreallocation: options.bmhNameBasedPreallocation });
+  const snapshot = toSnapshot(objects);
+  const result = plan(snapshot, { bmhNameBasedPreallocation: options.bmhNameBasedPreallocation });
   for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
+  // preAllocation coverage (issue 6): hosts whose IP is not pinned, keys matching no host.
+  for (const coverage of coverageAfterPlan(snapshot, result)) {
+    const condition = coverageCondition(coverage);
+    if (condition.status === 'False')
+      io.stderr(`coverage: IPPool ${coverage.namespace}/${coverage.pool}: ${condition.message}\n`);
+  }
   for (const deletion of result.deleted) {
     const held =
       deletion.remainingFinalizers.length > 0
