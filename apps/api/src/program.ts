@@ -6,6 +6,7 @@ import { DEFAULT_EXPORT_SETTINGS } from './exports/settings';
 import { printApiSchema } from './graphql/schema';
 import { sha256Hex } from './auth/tokens';
 import { readTokensFile, serve } from './serve';
+import { runRecord } from './commands/record';
 
 const env = process.env;
 
@@ -233,10 +234,11 @@ export function buildProgram(): Command {
     .command('record')
     .description('record cluster changes into the audit history (the recorder; see libs/recorder)')
     .allowUnknownOption()
-    .action(() => {
-      // The recorder (libs/recorder) plugs in here: `stableip-api record [flags]`.
-      process.stderr.write('stableip-api record: the recorder is not part of this build yet\n');
-      process.exitCode = 2;
+    .allowExcessArguments()
+    .helpOption(false)
+    .action(async (_flags: unknown, command: Command) => {
+      // The recorder parses its own flags (libs/recorder); commander only routes here.
+      process.exitCode = await runRecord(command.args);
     });
   program
     .command('print-schema')
