@@ -265,7 +265,9 @@ describe('allocation', () => {
       metadata: { name: 'cl', namespace: ns },
       spec: { paused: true },
     });
-    await c.pools.create(ipPool(ns, 'paused', { clusterName: 'cl', pools: [{ start: '10.0.9.1', end: '10.0.9.5' }] }));
+    await c.pools.create(
+      ipPool(ns, 'paused', { clusterName: 'cl', pools: [{ start: '10.0.9.1', end: '10.0.9.5' }] }),
+    );
     await c.claims.create(ipClaim(ns, 'waits', 'paused'));
     const pool = await waitFor('pool labelled', async () => {
       const p = await c.pools.get({ namespace: ns, name: 'paused' });
@@ -289,7 +291,9 @@ describe('allocation', () => {
     const ready = await fetch(`http://127.0.0.1:${String(started['probePort'])}/readyz`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${String(started['metricsPort'])}/metrics`)).text();
-    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="ippool",result="success"\} [1-9]/);
+    expect(metrics).toMatch(
+      /controller_runtime_reconcile_total\{controller="ippool",result="success"\} [1-9]/,
+    );
     expect(metrics).toContain('workqueue_depth{name="ippool"');
     expect(metrics).toContain(`stableip_ippool_addresses{namespace="${ns}",pool="seq",state="allocated"} 4`);
   });
