@@ -104,8 +104,8 @@ describe('request limits', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('answers unknown paths with 404 JSON and keeps / free', async () => {
-    const response = await get('/', {});
+  it('answers unknown paths with 404 JSON', async () => {
+    const response = await get('/no/such/path', {});
     expect(response.status).toBe(404);
     expect(JSON.parse(response.text).error.code).toBe('NOT_FOUND');
   });

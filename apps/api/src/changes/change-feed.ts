@@ -3,8 +3,7 @@
 // commit) and the assignments those events opened or closed, then fans them out to subscribers.
 // It polls only while someone subscribes. (A LISTEN/NOTIFY trigger could call wake() instead of
 // waiting for the next tick; the audit-store has none yet, and a 250 ms poll meets the 1 s goal.)
-import { on } from 'node:events';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, on } from 'node:events';
 import type { ReadModel } from '../read-model/read-model';
 import type { AssignmentRow, EventRow } from '../read-model/rows';
 
@@ -70,27 +69,26 @@ export class ChangeFeed {
   }
 
   private subscribe<T>(channel: string, accept: (value: T) => boolean): AsyncIterable<T> {
-    const feed = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        const abort = new AbortController();
-        const onClose = () => abort.abort();
-        feed.emitter.once('close', onClose);
-        feed.subscribers += 1;
-        // Start from "now": the first subscriber fixes the cursor at the newest event.
-        await feed.start();
-        try {
-          for await (const [value] of on(feed.emitter, channel, { signal: abort.signal })) {
-            if (accept(value as T)) yield value as T;
-          }
-        } catch (error) {
-          if (!abort.signal.aborted) throw error;
-        } finally {
-          feed.emitter.off('close', onClose);
-          feed.subscribers -= 1;
-        }
-      },
-    };
+    return { [Symbol.asyncIterator]: () => this.listen(channel, accept) };
+  }
+
+  private async *listen<T>(channel: string, accept: (value: T) => boolean): AsyncGenerator<T> {
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    this.emitter.once('close', onClose);
+    this.subscribers += 1;
+    try {
+      // Start from "now": the first subscriber fixes the cursor at the newest event.
+      await this.start();
+      for await (const [value] of on(this.emitter, channel, { signal: abort.signal })) {
+        if (accept(value as T)) yield value as T;
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
+    } finally {
+      this.emitter.off('close', onClose);
+      this.subscribers -= 1;
+    }
   }
 
   private async start(): Promise<void> {

@@ -22,6 +22,7 @@ export interface Loaders {
   poolById: DataLoader<number, PoolRow | null>;
   currentAssignmentsByHostId: DataLoader<number, AssignmentRow[]>;
   usedByPoolId: DataLoader<number, number>;
+  poolSpecById: DataLoader<number, unknown>;
   preAllocationsByPoolId: DataLoader<number, PreAllocationStatus[]>;
 }
 
@@ -49,7 +50,12 @@ export function createLoaders(model: ReadModel): Loaders {
   const poolById = new DataLoader<number, PoolRow | null>(async (ids) =>
     byKey(ids, await model.poolsById(ids), (row) => row.id),
   );
+  const poolSpecById = new DataLoader<number, unknown>(async (ids) => {
+    const specs = await model.poolSpecsById(ids);
+    return ids.map((id) => specs.get(id) ?? null);
+  });
   return {
+    poolSpecById,
     clusterByName: new DataLoader(async (names) =>
       byKey(names, await model.clustersByName(names), (row) => row.name),
     ),
@@ -63,10 +69,8 @@ export function createLoaders(model: ReadModel): Loaders {
       return ids.map((id) => used.get(id) ?? 0);
     }),
     preAllocationsByPoolId: new DataLoader(async (ids) => {
-      const pools = await poolById.loadMany(ids);
-      const wanted = pools.map((pool) =>
-        pool instanceof Error || pool === null ? [] : preAllocationsOf(pool.spec),
-      );
+      const specs = await poolSpecById.loadMany(ids);
+      const wanted = specs.map((spec) => (spec instanceof Error ? [] : preAllocationsOf(spec)));
       const claimNames = [...new Set(wanted.flat().map(([claim]) => claim))];
       const values = [
         ...new Set(

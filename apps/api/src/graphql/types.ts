@@ -175,7 +175,7 @@ PoolRef.implement({
         return { entries: entries.length, inEffect, used, preallocatedAssignments: inEffect };
       },
     }),
-    spec: t.field({ type: 'JSON', resolve: (pool) => pool.spec }),
+    spec: t.field({ type: 'JSON', resolve: (pool, _args, ctx) => ctx.loaders.poolSpecById.load(pool.id) }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),

@@ -68,5 +68,3 @@ export function keysetClause(
     tail: `ORDER BY ${sort.columns.map((column) => `${column} ${direction}`).join(', ')} LIMIT $${params.length}`,
   };
 }
-
-export const BY_ID: SortKey = { columns: ['id'], types: ['bigint'] };

@@ -2,10 +2,11 @@
 // Hand-written SQL rather than Prisma for the hot paths: batched lookups (`= ANY($1)`) for the
 // DataLoaders, keyset pages, DISTINCT ON for the stability report, and one round trip each, which
 // keeps single-host queries well under the latency goal.
+import type { JsonValue } from '@stableip/audit-store';
 import { parseIP } from '@stableip/ipam-core';
 import pg from 'pg';
 import { ApiError } from '../errors';
-import { BY_ID, keysetClause, type PageArgs, type SortKey } from './keyset';
+import { keysetClause, type PageArgs, type SortKey } from './keyset';
 import type { AssignmentRow, ClusterRow, EventRow, ExportRow, HostRow, PoolRow } from './rows';
 import { ASSIGNMENT_COLUMNS, EVENT_COLUMNS, HOST_COLUMNS, POOL_COLUMNS } from './sql';
 
@@ -93,12 +94,33 @@ export class ReadModel {
     );
   }
 
-  /** Hosts by (cluster, namespace, name); a null namespace matches any (the caller checks ambiguity). */
+  /**
+   * Hosts by (cluster, namespace, name); a null namespace matches any (the caller checks
+   * ambiguity). Without a namespace, the cluster's namespaces are walked with a loose index scan
+   * over host(cluster_id, namespace, name), so the lookup stays an index probe per namespace
+   * instead of a scan of the cluster's hosts.
+   */
   hostsByName(cluster: string, name: string, namespace: string | null): Promise<HostRow[]> {
+    if (namespace !== null) {
+      return this.query<HostRow>(
+        `SELECT ${HOST_COLUMNS} FROM host h JOIN cluster c ON c.id = h.cluster_id
+         WHERE c.name = $1 AND h.namespace = $3 AND h.name = $2`,
+        [cluster, name, namespace],
+      );
+    }
     return this.query<HostRow>(
-      `SELECT ${HOST_COLUMNS} FROM host h JOIN cluster c ON c.id = h.cluster_id
-       WHERE c.name = $1 AND h.name = $2 AND ($3::text IS NULL OR h.namespace = $3) ORDER BY h.namespace LIMIT 2`,
-      [cluster, name, namespace],
+      `WITH RECURSIVE cl AS (SELECT id FROM cluster WHERE name = $1),
+       ns(namespace) AS (
+         SELECT (SELECT min(namespace) FROM host WHERE cluster_id = (SELECT id FROM cl))
+         UNION ALL
+         SELECT (SELECT min(namespace) FROM host WHERE cluster_id = (SELECT id FROM cl) AND namespace > ns.namespace)
+         FROM ns WHERE ns.namespace IS NOT NULL)
+       SELECT ${HOST_COLUMNS} FROM ns
+       CROSS JOIN LATERAL (SELECT * FROM host
+         WHERE cluster_id = (SELECT id FROM cl) AND namespace = ns.namespace AND name = $2 OFFSET 0) h
+       JOIN cluster c ON c.id = h.cluster_id
+       ORDER BY h.namespace LIMIT 2`,
+      [cluster, name],
     );
   }
 
@@ -134,6 +156,15 @@ export class ReadModel {
          AND ($3::text IS NULL OR p.name = $3) AND ${where} ${tail}`,
       params,
     );
+  }
+
+  /** Pool specs (they can be large: preAllocations), fetched only when a query asks for them. */
+  async poolSpecsById(ids: readonly number[]): Promise<Map<number, JsonValue>> {
+    const rows = await this.query<{ id: number; spec: JsonValue }>(
+      `SELECT id, spec FROM pool WHERE id = ANY($1::int[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.spec]));
   }
 
   /** Open assignments per pool (live, not the cached capacity_used). */

@@ -40,7 +40,6 @@ export interface PoolRow {
   kind: string;
   apiGroup: string;
   uid: string | null;
-  spec: JsonValue;
   ranges: PoolRangeRow[];
   capacityTotal: string;
   firstSeenAt: Date;

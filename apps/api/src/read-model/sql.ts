@@ -3,7 +3,7 @@ export const HOST_COLUMNS = `h.id, h.cluster_id AS "clusterId", c.name AS cluste
   h.first_seen_at AS "firstSeenAt", h.last_seen_at AS "lastSeenAt", h.deleted_at AS "deletedAt"`;
 
 export const POOL_COLUMNS = `p.id, p.cluster_id AS "clusterId", c.name AS cluster, p.namespace, p.name, p.kind,
-  p.api_group AS "apiGroup", p.uid, p.spec, p.ranges, p.capacity_total::text AS "capacityTotal",
+  p.api_group AS "apiGroup", p.uid, p.ranges, p.capacity_total::text AS "capacityTotal",
   p.first_seen_at AS "firstSeenAt", p.last_seen_at AS "lastSeenAt", p.deleted_at AS "deletedAt"`;
 
 export const ASSIGNMENT_COLUMNS = `a.id::text AS id, a.cluster_id AS "clusterId", a.pool_id AS "poolId", a.host_id AS "hostId",
