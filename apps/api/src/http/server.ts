@@ -41,6 +41,7 @@ import { apiSchema } from '../graphql/schema';
 import { ReadModel } from '../read-model/read-model';
 import { LANDING_PAGE_HTML } from './landing-page';
 import { createMetrics, type ApiMetrics } from './metrics';
+import { dashboardRouter } from '../dashboard/dashboard';
 
 export interface ApiServerOptions {
   databaseUrl: string;
@@ -190,6 +191,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       res.type('html').send(LANDING_PAGE_HTML);
     });
   }
+
+  app.use(dashboardRouter()); // the built-in dashboard at / (static files; data via /graphql with a token)
 
   // Authentication, then a per-principal rate limit, for everything that reads the history.
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
