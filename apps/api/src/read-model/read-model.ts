@@ -8,7 +8,7 @@ import pg from 'pg';
 import { ApiError } from '../errors';
 import { keysetClause, type PageArgs, type SortKey } from './keyset';
 import type { AssignmentRow, ClusterRow, EventRow, ExportRow, HostRow, PoolRow } from './rows';
-import { ASSIGNMENT_COLUMNS, EVENT_COLUMNS, HOST_COLUMNS, POOL_COLUMNS } from './sql';
+import { ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, EVENT_COLUMNS, HOST_COLUMNS, POOL_COLUMNS } from './sql';
 
 // numeric(39,0) and bigint come back as text: keep them as strings (ids are decimal strings).
 const BY_VALID_FROM: SortKey = { columns: ['a.valid_from', 'a.id'], types: ['timestamptz', 'bigint'] };
@@ -279,45 +279,44 @@ export class ReadModel {
   /**
    * Per host and pool of the cluster: the assignment in force at `from` and at `to`, and how many
    * intervals started in between (a host that got its address back after a release still counts as
-   * kept, with intervalsInWindow > 0).
+   * kept, with intervalsInWindow > 0). Each host × pool pair is three probes of the
+   * assignment(host_id, valid_from) index — the latest interval starting by each instant — so the
+   * cost follows the number of pairs, not the length of the history.
    */
   async stability(clusterId: number, from: Date, to: Date): Promise<StabilityRow[]> {
-    const rows = await this.query<{
-      hostId: number;
-      poolId: number;
-      before: Record<string, unknown> | null;
-      after: Record<string, unknown> | null;
-      intervals: number;
-    }>(
-      `WITH at_from AS (
-         SELECT DISTINCT ON (a.host_id, a.pool_id) a.host_id, a.pool_id, ${ASSIGNMENT_COLUMNS}
-         FROM assignment a WHERE a.cluster_id = $1 AND a.host_id IS NOT NULL
-           AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)
-         ORDER BY a.host_id, a.pool_id, a.valid_from DESC, a.id DESC),
-       at_to AS (
-         SELECT DISTINCT ON (a.host_id, a.pool_id) a.host_id, a.pool_id, ${ASSIGNMENT_COLUMNS}
-         FROM assignment a WHERE a.cluster_id = $1 AND a.host_id IS NOT NULL
-           AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to > $3)
-         ORDER BY a.host_id, a.pool_id, a.valid_from DESC, a.id DESC),
-       started AS (
-         SELECT a.host_id, a.pool_id, count(*)::int AS n FROM assignment a
-         WHERE a.cluster_id = $1 AND a.host_id IS NOT NULL AND a.valid_from > $2 AND a.valid_from <= $3
-         GROUP BY a.host_id, a.pool_id)
-       SELECT coalesce(f.host_id, t.host_id) AS "hostId", coalesce(f.pool_id, t.pool_id) AS "poolId",
-              CASE WHEN f.id IS NULL THEN NULL ELSE to_jsonb(f) END AS before,
-              CASE WHEN t.id IS NULL THEN NULL ELSE to_jsonb(t) END AS after,
-              coalesce(s.n, 0) AS intervals
-       FROM at_from f FULL JOIN at_to t ON t.host_id = f.host_id AND t.pool_id = f.pool_id
-       LEFT JOIN started s ON s.host_id = coalesce(f.host_id, t.host_id) AND s.pool_id = coalesce(f.pool_id, t.pool_id)
+    const latestBy = (alias: string, at: string) =>
+      `LEFT JOIN LATERAL (SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a
+         WHERE a.host_id = pr.host_id AND a.pool_id = pr.pool_id AND a.valid_from <= ${at}
+         ORDER BY a.valid_from DESC, a.id DESC LIMIT 1) ${alias}
+       ON ${alias}."validTo" IS NULL OR ${alias}."validTo" > ${at}`;
+    const prefixed = (alias: string) =>
+      ASSIGNMENT_FIELDS.map((field) => `${alias}."${field}" AS "${alias}.${field}"`).join(', ');
+    const rows = await this.query<Record<string, unknown>>(
+      `WITH pairs AS (
+         SELECT h.id AS host_id, p.id AS pool_id FROM host h JOIN pool p ON p.cluster_id = h.cluster_id
+         WHERE h.cluster_id = $1)
+       SELECT pr.host_id AS "hostId", pr.pool_id AS "poolId", ${prefixed('f')}, ${prefixed('t')},
+              (SELECT count(*)::int FROM assignment a
+               WHERE a.host_id = pr.host_id AND a.pool_id = pr.pool_id AND a.valid_from > $2 AND a.valid_from <= $3) AS intervals
+       FROM pairs pr
+       ${latestBy('f', '$2::timestamptz')}
+       ${latestBy('t', '$3::timestamptz')}
+       WHERE f.id IS NOT NULL OR t.id IS NOT NULL
        ORDER BY 1, 2`,
       [clusterId, from, to],
     );
+    const pick = (row: Record<string, unknown>, alias: string): AssignmentRow | null => {
+      if (row[`${alias}.id`] === null) return null;
+      return Object.fromEntries(
+        ASSIGNMENT_FIELDS.map((field) => [field, row[`${alias}.${field}`]]),
+      ) as unknown as AssignmentRow;
+    };
     return rows.map((row) => ({
-      hostId: row.hostId,
-      poolId: row.poolId,
-      before: row.before === null ? null : assignmentFromJson(row.before),
-      after: row.after === null ? null : assignmentFromJson(row.after),
-      intervalsInWindow: row.intervals,
+      hostId: row['hostId'] as number,
+      poolId: row['poolId'] as number,
+      before: pick(row, 'f'),
+      after: pick(row, 't'),
+      intervalsInWindow: row['intervals'] as number,
     }));
   }
 
@@ -359,15 +358,4 @@ export class ReadModel {
 
 function labelsParam(labels: Record<string, string> | null | undefined): string | null {
   return labels && Object.keys(labels).length > 0 ? JSON.stringify(labels) : null;
-}
-
-/** An assignment row that went through to_jsonb (snake_case keys aliased by ASSIGNMENT_COLUMNS). */
-function assignmentFromJson(json: Record<string, unknown>): AssignmentRow {
-  const date = (value: unknown): Date | null =>
-    value === null || value === undefined ? null : new Date(String(value));
-  return {
-    ...(json as unknown as AssignmentRow),
-    validFrom: date(json['validFrom'])!,
-    validTo: date(json['validTo']),
-  };
 }

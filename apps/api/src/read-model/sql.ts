@@ -15,3 +15,9 @@ export const EVENT_COLUMNS = `e.id::text AS id, c.name AS cluster, e.seq, e.name
   e.name, e.uid, e.resource_version AS "resourceVersion", e.action, e.before, e.after,
   e.observed_at AS "observedAt", e.recorded_at AS "recordedAt", e.source,
   e.deletion_observed_on_relist AS "deletionObservedOnRelist", e.correlation_id AS "correlationId", e.hash`;
+
+/** The output names of ASSIGNMENT_COLUMNS (for selecting them from a subquery under a prefix). */
+export const ASSIGNMENT_FIELDS = ASSIGNMENT_COLUMNS.split(',').map((column) => {
+  const name = /(?:AS\s+"?(\w+)"?|\.(\w+))\s*$/.exec(column.trim());
+  return name![1] ?? name![2]!;
+});
