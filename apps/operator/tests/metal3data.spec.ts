@@ -399,6 +399,74 @@ describe('metal3data with --enable-bmh-name-based-preallocation', () => {
     expect(failed.status?.ready ?? false).toBe(false);
   });
 
+  it('Cluster API pools always get {metal3data}-{pool} IPAddressClaims, read back and released', async () => {
+    await createHost(m, ns, 'node-capi');
+    await m.templates.create({
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+      kind: 'Metal3DataTemplate',
+      metadata: { name: 'capi-template', namespace: ns },
+      spec: {
+        networkData: {
+          networks: {
+            ipv4: [
+              {
+                id: 'incluster',
+                link: 'eth0',
+                fromPoolRef: {
+                  apiGroup: 'ipam.cluster.x-k8s.io',
+                  kind: 'InClusterIPPool',
+                  name: 'incluster',
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    await createChain(m, ns, 'gc-node-capi', 'node-capi', 'capi-template');
+    const dataName = await waitFor(
+      'renderedData',
+      async () =>
+        (await m.dataClaims.get({ namespace: ns, name: 'gc-node-capi' })).status?.renderedData?.name,
+    );
+    const claimName = `${dataName}-incluster`;
+    const claim = await waitFor('IPAddressClaim', async () =>
+      c.capiClaims.get({ namespace: ns, name: claimName }),
+    );
+    expect(claim.spec.poolRef).toEqual({
+      apiGroup: 'ipam.cluster.x-k8s.io',
+      kind: 'InClusterIPPool',
+      name: 'incluster',
+    });
+    expect(claim.metadata.finalizers).toContain('metal3data.infrastructure.cluster.x-k8s.io');
+    // Play the in-cluster provider: an address and the claim's addressRef.
+    await c.capiAddresses.create({
+      apiVersion: 'ipam.cluster.x-k8s.io/v1beta2',
+      kind: 'IPAddress',
+      metadata: { name: claimName, namespace: ns },
+      spec: {
+        claimRef: { name: claimName },
+        poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'incluster' },
+        address: '10.50.0.5',
+        prefix: 24,
+        gateway: '10.50.0.1',
+      },
+    });
+    await c.capiClaims.patchStatus(
+      { namespace: ns, name: claimName },
+      { status: { addressRef: { name: claimName } } },
+    );
+    await readyData(m, ns, 'gc-node-capi');
+    const networkData = decodeSecret(
+      await m.secrets.get({ namespace: ns, name: 'gc-node-capi-networkdata' }),
+      'networkData',
+    );
+    expect(networkData).toContain('ip_address: 10.50.0.5');
+    expect(networkData).toContain('netmask: 255.255.255.0');
+    await deleteChain(m, ns, 'gc-node-capi', dataName);
+    await waitGone('IPAddressClaim released', () => c.capiClaims.get({ namespace: ns, name: claimName }));
+  });
+
   it('release deletes labelled claims only in the Metal3Data namespace', async () => {
     const other = await createTestNamespace(kube.info, 'm3d-other');
     const otherClient = new KubeClient(other.kubeConfig, { fieldManager: 'e2e' });

@@ -235,7 +235,11 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
       .map((d) => keyOf(d));
   dataController
     .watch(data)
-    .watch(claims, (event) => withOld(event, metal3DataOwnerKeys))
+    // A deleted claim may free a name another Metal3Data waits for (rolling upgrade, foreign claim).
+    .watch(claims, (event) => [
+      ...withOld(event, metal3DataOwnerKeys),
+      ...(event.type === 'delete' ? waitingDataOfNamespace(event.object) : []),
+    ])
     .watch(capiClaims, (event) => withOld(event, metal3DataOwnerKeys))
     .watch(dataClaims, (event) => dataOfClaim(nsOf(event.object), event.object.metadata.name ?? ''))
     .watch(metal3Machines, (event) => dataOfMachine(event.object))
