@@ -442,8 +442,7 @@ async function startKubeTestenv(paths: StackPaths, supervisor: Supervisor): Prom
   for (let attempt = 1; ; attempt += 1) {
     let resolveReady: (ready: KubeTestenvReady) => void = () => undefined;
     const ready = new Promise<KubeTestenvReady>((resolve) => (resolveReady = resolve));
-    let managed: ManagedChild | undefined;
-    const child = supervisor.start({
+    const child: ManagedChild = supervisor.start({
       name: 'kube-apiserver',
       command: kubeTestenvBinary(paths.root),
       args: ['--controllers=true', '--ready-timeout=240s'],
@@ -452,14 +451,13 @@ async function startKubeTestenv(paths: StackPaths, supervisor: Supervisor): Prom
       onStdoutLine: (line) => {
         try {
           const info = JSON.parse(line) as KubeTestenvReady;
-          if (managed && info.dir) supervisor.setTempDir(managed, info.dir);
+          if (info.dir) supervisor.setTempDir(child, info.dir);
           resolveReady(info);
         } catch {
           /* not the ready line */
         }
       },
     });
-    managed = child;
     child.stopping = true; // until ready, an exit is handled here (port race: retry)
     const outcome = await Promise.race([ready, child.exited.then((exit) => ({ exit }))]);
     if ('kubeconfig' in outcome) {

@@ -73,6 +73,8 @@ function el(tag, attributes = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'text') node.textContent = value;
     else if (key === 'class') node.className = value;
+    // Through the CSSOM: the page's CSP (style-src 'self') blocks inline style attributes.
+    else if (key === 'style') Object.assign(node.style, value);
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
@@ -149,7 +151,7 @@ function renderPools(pools) {
             'aria-valuenow': usage,
             'aria-label': `${pool.name} usage`,
           },
-          el('span', { style: `width: ${Math.max(usage > 0 ? 1.5 : 0, usage * 100)}%` }),
+          el('span', { style: { width: `${Math.max(usage > 0 ? 1.5 : 0, usage * 100)}%` } }),
         ),
         el(
           'p',
@@ -249,7 +251,7 @@ function renderTimeline(host) {
           'div',
           {
             class: `segment ${a.current ? 'current' : 'past'} ${a.preallocated ? 'pinned' : ''}`,
-            style: `left: ${left}%; width: ${Math.max(0.6, right - left)}%`,
+            style: { left: `${left}%`, width: `${Math.max(0.6, right - left)}%` },
             title: `${a.address} (${a.source.toLowerCase()}) ${formatTime(a.validFrom)} → ${a.validTo ? formatTime(a.validTo) : 'now'}, claim ${a.claim.name}`,
           },
           el('span', { text: a.address }),
