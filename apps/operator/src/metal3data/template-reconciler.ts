@@ -55,6 +55,8 @@ export interface TemplateReconcilerOptions {
   now?: () => Date;
 }
 
+const RECENT_TTL_MS = 60_000;
+
 /** Lowest non-negative integer not in `used`. */
 export function lowestFreeIndex(used: ReadonlySet<number>): number {
   let index = 0;
@@ -73,8 +75,11 @@ export class TemplateReconciler {
   readonly #templates: ResourceClient<Metal3DataTemplate>;
   readonly #data: ResourceClient<Metal3Data>;
   readonly #dataClaims: ResourceClient<Metal3DataClaim>;
-  /** Metal3Data we created that the cache may not show yet (name → object), per template key. */
-  readonly #recent = new Map<string, Map<string, Metal3Data>>();
+  /**
+   * Metal3Data we created that the cache may not show yet (name → object), per template key;
+   * dropped once cached or after RECENT_TTL_MS (an object deleted before the cache saw it).
+   */
+  readonly #recent = new Map<string, Map<string, { data: Metal3Data; at: number }>>();
 
   constructor(options: TemplateReconcilerOptions) {
     this.#o = options;
@@ -96,10 +101,12 @@ export class TemplateReconciler {
 
     // The index table, from the Metal3Data objects (plus our creations the cache lacks).
     const cached = caches.data.byIndex(TemplateIndexes.template, key);
-    const recent = this.#recent.get(key) ?? new Map<string, Metal3Data>();
-    for (const name of [...recent.keys()])
-      if (cached.some((d) => d.metadata.name === name)) recent.delete(name);
-    const all = [...cached, ...recent.values()];
+    const recent = this.#recent.get(key) ?? new Map<string, { data: Metal3Data; at: number }>();
+    const now = Date.now();
+    for (const [name, entry] of [...recent.entries()]) {
+      if (now - entry.at > RECENT_TTL_MS || cached.some((d) => d.metadata.name === name)) recent.delete(name);
+    }
+    const all = [...cached, ...[...recent.values()].map((entry) => entry.data)];
     const indexByClaim = new Map<string, number>();
     const used = new Set<number>();
     const dataByClaim = new Map<string, Metal3Data>();
@@ -178,7 +185,7 @@ export class TemplateReconciler {
       };
       try {
         const created = await this.#data.create(data);
-        recent.set(name, created);
+        recent.set(name, { data: created, at: Date.now() });
         this.#recent.set(key, recent);
       } catch (error) {
         if (isAlreadyExists(error)) {
