@@ -6,7 +6,7 @@
 // BENCH_DATABASE_URL (reuse an already seeded database, skip seeding), BENCH_DURATION (s, default 8),
 // BENCH_CONNECTIONS (default 4), BENCH_KEEP=1 (keep the database).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createTemporaryDatabase, migrate } from '@stableip/audit-store';
 import autocannon from 'autocannon';
@@ -152,6 +152,12 @@ async function timeDirect(scenario: Scenario, model: ReadModel, clusterId: numbe
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
+/** CPU time (user + system, ms) the process has used: a figure a busy machine does not inflate much. */
+function cpuMillis(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -231,6 +237,7 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         ...(warm.body ? { body: warm.body } : {}),
       });
+      const cpuBefore = cpuMillis(api.child.pid!);
       const result = await autocannon({
         url: `http://127.0.0.1:${api.port}`,
         connections: scenario.kind === 'cluster' ? 2 : connections,
@@ -252,6 +259,7 @@ async function main(): Promise<void> {
           },
         ],
       });
+      const apiCpuMs = cpuMillis(api.child.pid!) - cpuBefore;
       const direct = await timeDirect(scenario, model, cluster!.id);
       const row = {
         scenario: scenario.name,
@@ -260,6 +268,7 @@ async function main(): Promise<void> {
         'p50 ms': result.latency.p50,
         'p99 ms': result.latency.p99,
         errors: result.errors + result.non2xx,
+        'API CPU ms/req': Number((apiCpuMs / Math.max(1, result.requests.total)).toFixed(2)),
         'SQL p50 ms': Number(direct.p50.toFixed(2)),
         'SQL p99 ms': Number(direct.p99.toFixed(2)),
         'API/SQL (p50)': Number((result.latency.p50 / Math.max(direct.p50, 0.01)).toFixed(1)),
