@@ -96,7 +96,9 @@ export function startRecorder(options: RecorderOptions): Recorder {
     };
     if (!options.leaderElection) {
       metrics.leader.set({ cluster: target.name }, 1);
-      entry.done = recorder.start();
+      entry.done = recorder.start().catch((err: unknown) => {
+        log.error({ err, cluster: target.name }, 'recorder failed to start');
+      });
       return entry;
     }
     const settings = options.leaderElection;
