@@ -20,10 +20,17 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIO): P
   const result = plan(snapshot, { bmhNameBasedPreallocation: options.bmhNameBasedPreallocation });
   for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
   // preAllocation coverage (issue 6): hosts whose IP is not pinned, keys matching no host.
+  let gaps = 0;
   for (const coverage of coverageAfterPlan(snapshot, result)) {
     const condition = coverageCondition(coverage);
-    if (condition.status === 'False')
-      io.stderr(`coverage: IPPool ${coverage.namespace}/${coverage.pool}: ${condition.message}\n`);
+    if (condition.status !== 'False') continue;
+    gaps += 1;
+    io.stderr(`coverage: IPPool ${coverage.namespace}/${coverage.pool}: ${condition.message}\n`);
+  }
+  if (gaps > 0 && !options.bmhNameBasedPreallocation) {
+    io.stderr(
+      'note: <bmh>-<pool> preAllocations keys only match claims created with BMH name-based preallocation (--bmh-name-based-preallocation here, --enable-bmh-name-based-preallocation in CAPM3 or the operator)\n',
+    );
   }
   for (const deletion of result.deleted) {
     const held =
