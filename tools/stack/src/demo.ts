@@ -422,7 +422,37 @@ async function deleteChain(
   await deleteAndWait(ctx, 'Machine', chain.machine.metadata!.name!);
 }
 
+/**
+ * A demo run against an existing cluster may find the chains of an earlier run in the demo's
+ * namespace: they are deprovisioned first (claims released), so hosts start unclaimed.
+ */
+async function removePreviousRun(ctx: DemoContext, update: StepUpdate): Promise<number> {
+  const { namespace } = ctx.model;
+  const list = async (resource: keyof typeof Resources) =>
+    (await ctx.client.resource(Resources[resource]).list({ namespace })).items.map((o) => o.metadata!.name!);
+  const claims = await list('Metal3DataClaim');
+  const datas = await list('Metal3Data');
+  if (claims.length === 0 && datas.length === 0) return 0;
+  update(`removing ${claims.length} chain(s) of an earlier demo run in ${namespace}`);
+  for (const name of claims) await deleteAndWait(ctx, 'Metal3DataClaim', name);
+  for (const name of await list('Metal3Data')) await deleteAndWait(ctx, 'Metal3Data', name);
+  for (const name of await list('Metal3Machine')) await deleteAndWait(ctx, 'Metal3Machine', name);
+  for (const name of await list('Machine')) await deleteAndWait(ctx, 'Machine', name);
+  for (const name of await list('IPClaim')) await deleteAndWait(ctx, 'IPClaim', name);
+  return claims.length;
+}
+
 export async function seedFirstGeneration(ctx: DemoContext, update: StepUpdate): Promise<Generation> {
+  const namespaces = ctx.client.resource(Resources.Namespace);
+  const existing = await namespaces.get({ name: ctx.model.namespace }).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  if (existing) {
+    const removed = await removePreviousRun(ctx, update);
+    if (removed > 0)
+      ctx.note(`removed ${removed} Machine chain(s) left by an earlier demo run in ${ctx.model.namespace}`);
+  }
   await applyBase(ctx);
   return createGeneration(ctx, ctx.model.chains, update);
 }

