@@ -245,34 +245,22 @@ describe('deliberate improvements over upstream', () => {
       ],
       preAllocations: { claim: '10.0.0.200' },
     };
-    const started = performance.now();
+    // A scanning implementation would never return here (the test timeout is the guard).
     const ours = new PoolAllocator(spec).allocate({ claimName: 'claim' });
     expect(ours.ok && ours.allocation).toMatchObject({ address: '10.0.0.200', rangeIndex: 9 });
-    expect(performance.now() - started).toBeLessThan(1_000);
     let steps = 0;
     const upstream = new UpstreamScanAllocator(spec, { shouldStop: () => (steps += 4096) > 100_000 });
     expect(upstream.allocate({ claimName: 'claim' })).toBe(SCAN_ABORTED);
   });
 
-  it('sequential allocation does not rescan taken addresses: cost per claim stays flat', () => {
+  // Flat per-claim cost as n grows is a speed property: measured by `npm run bench:ipam`, not timed here.
+  it('detects exhaustion of a full /16', () => {
     const spec: IPPoolSpec = { namePrefix: 'p', pools: [{ subnet: '10.0.0.0/16' }] };
-    const allocator = new PoolAllocator(spec);
-    const time = (count: number): number => {
-      const started = performance.now();
-      for (let i = 0; i < count; i++) allocator.allocate({ claimName: `c${i}` });
-      return (performance.now() - started) / count;
-    };
-    time(2_000); // warm up
-    const early = time(5_000);
-    const late = time(5_000);
-    expect(late).toBeLessThan(early * 5 + 0.05);
-    const exhaustedAt = performance.now();
     const full = new PoolAllocator(spec);
     for (let i = 1; i <= 65_535; i++) full.markInUse(formatIP(0xffff_0a00_0000n + BigInt(i)), `c${i}`);
     expect(full.allocate({ claimName: 'one-more' })).toEqual({
       ok: false,
       error: { code: 'PoolExhausted', message: 'Exhausted IP Pools' },
     });
-    expect(performance.now() - exhaustedAt).toBeLessThan(5_000);
   });
 });
