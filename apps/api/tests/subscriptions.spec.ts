@@ -8,15 +8,17 @@ import { READER_TOKEN, useTestServer } from './support/server';
 
 const db = useTestDatabase(seedHistory);
 const api = useTestServer(db);
+// Polls only every 30 s: a change seen well before that came through LISTEN/NOTIFY.
+const notified = useTestServer(db, { subscriptionPollMs: 30_000 });
 const clients: Client[] = [];
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
 });
 
-function client(token: string | null): Client {
+function client(token: string | null, server = api): Client {
   const created = createClient({
-    url: `${api.url.replace('http', 'ws')}/graphql`,
+    url: `${server.url.replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
     retryAttempts: 0,
@@ -77,5 +79,25 @@ describe('assignmentChanged', () => {
   it('refuses a connection without a valid token', async () => {
     const iterator = client('wrong').iterate({ query: 'subscription { auditEvent { id } }' });
     await expect(iterator.next()).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it('is woken by NOTIFY from the event trigger, not only by the poll', async () => {
+    const iterator = client(READER_TOKEN, notified).iterate<any>({
+      query: 'subscription { assignmentChanged(cluster: "lab") { kind assignment { address } } }',
+    });
+    const first = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const committed = Date.now();
+    await db.store.transaction((writer) =>
+      recordChange(writer, { host: 'node-0', pool: 'v6', address: null, at: new Date() }),
+    );
+    const change = await first;
+    // Not a speed target: far below the 30 s poll, so only a NOTIFY can explain it.
+    expect(Date.now() - committed).toBeLessThan(10_000);
+    expect(change.value.data.assignmentChanged).toEqual({
+      kind: 'CLOSED',
+      assignment: { address: 'fd00::100' },
+    });
+    await iterator.return?.();
   });
 });

@@ -1,8 +1,9 @@
 // The change feed behind subscriptions: one poller per process reads events committed after its
 // cursor (event ids are taken and committed in one order, so an id cursor never skips a late
 // commit) and the assignments those events opened or closed, then fans them out to subscribers.
-// It polls only while someone subscribes. (A LISTEN/NOTIFY trigger could call wake() instead of
-// waiting for the next tick; the audit-store has none yet, and a 250 ms poll meets the 1 s goal.)
+// It polls only while someone subscribes, and is woken at once by PostgreSQL's NOTIFY on
+// "stableip_events" (an audit-store trigger) when `listen` is given; the poll stays as a fallback
+// for a dropped LISTEN connection.
 import { EventEmitter, on } from 'node:events';
 import type { ReadModel } from '../read-model/read-model';
 import type { AssignmentRow, EventRow } from '../read-model/rows';
@@ -16,8 +17,12 @@ export interface AssignmentChange {
   cursor: string;
 }
 
+/** Starts listening; calls `onNotify` per notification; resolves with a function that stops. */
+export type Listen = (onNotify: () => void) => Promise<() => Promise<void>>;
+
 export interface ChangeFeedOptions {
   intervalMs?: number;
+  listen?: Listen;
   batchSize?: number;
   onError?: (error: unknown) => void;
 }
@@ -29,6 +34,7 @@ export class ChangeFeed {
   private polling: Promise<void> | undefined;
   private subscribers = 0;
   private closed = false;
+  private unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   private readonly intervalMs: number;
   private readonly batchSize: number;
 
@@ -66,6 +72,9 @@ export class ChangeFeed {
     clearTimeout(this.timer);
     this.emitter.emit('close');
     await this.polling;
+    await (
+      await this.unlisten
+    )?.();
   }
 
   private subscribe<T>(channel: string, accept: (value: T) => boolean): AsyncIterable<T> {
@@ -93,6 +102,16 @@ export class ChangeFeed {
 
   private async start(): Promise<void> {
     if (this.cursor === null) this.cursor = await this.model.latestEventId();
+    if (this.options.listen && this.unlisten === undefined && !this.closed) {
+      this.unlisten = this.options
+        .listen(() => this.wake())
+        .catch((error: unknown) => {
+          this.options.onError?.(error);
+          this.unlisten = undefined; // retried by the next subscriber; polling covers meanwhile
+          return undefined;
+        });
+      await this.unlisten;
+    }
     if (this.timer === undefined && !this.closed) this.schedule();
   }
 

@@ -114,6 +114,20 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   };
   const changes = new ChangeFeed(readModel, {
     intervalMs: options.subscriptionPollMs ?? 250,
+    listen: async (onNotify) => {
+      // A dedicated connection: LISTEN holds it for as long as anyone subscribes.
+      const client = new pg.Client({
+        connectionString: options.databaseUrl,
+        application_name: 'stableip-api-listen',
+      });
+      client.on('notification', onNotify);
+      client.on('error', (error) =>
+        logger.warn({ err: error }, 'LISTEN connection failed; polling continues'),
+      );
+      await client.connect();
+      await client.query('LISTEN stableip_events');
+      return () => client.end();
+    },
     onError: (error) => logger.warn({ err: error }, 'change feed poll failed'),
   });
   const schema = apiSchema();
