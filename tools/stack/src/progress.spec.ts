@@ -36,3 +36,23 @@ describe('Progress (non-TTY)', () => {
     expect(text).toContain('✘ start API');
   });
 });
+
+describe('Progress (TTY)', () => {
+  it('redraws one line with a spinner and leaves the finished step with its time', async () => {
+    const ci = process.env['CI'];
+    delete process.env['CI'];
+    try {
+      let clock = 0;
+      let text = '';
+      const progress = new Progress({ write: (chunk: string) => (text += chunk), isTTY: true }, () => clock);
+      await progress.step('start API', async () => {
+        clock += 61_000;
+      });
+      expect(text.startsWith('\r\x1b[2K⠋ start API  0.0s')).toBe(true);
+      expect(text.endsWith('\r\x1b[2K✔ start API  1m01s\n')).toBe(true);
+      expect(text.split('\n')).toHaveLength(2); // one finished line, nothing scrolled
+    } finally {
+      if (ci !== undefined) process.env['CI'] = ci;
+    }
+  });
+});

@@ -150,6 +150,8 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
     state.write(record);
   });
   let failure: Error | undefined;
+  /** Set once this run has taken the state dir over (never when another live stack owns it). */
+  let ownsState = false;
   const crashed = new Promise<never>((_, reject) => supervisor.onUnexpectedExit((error) => reject(error)));
   crashed.catch(() => undefined);
   const stopped = new Promise<never>((_, reject) => {
@@ -171,6 +173,7 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
     }
     record.commandMatch = process.argv[1] ?? 'stack';
     state.write(record);
+    ownsState = true;
     progress.line(`stableip stack — state in ${state.path}`);
 
     // --- builds ------------------------------------------------------------------------------
@@ -376,15 +379,18 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
     }
     return 130;
   } finally {
-    progress.line(failure ? '\nStopping everything that was started…' : '\nStopping…');
-    await supervisor.stopAll((name) => progress.line(`  stopping ${name}`));
-    kubeClient?.close();
-    if (postgres) {
-      progress.line('  stopping PostgreSQL');
-      await postgres.stop().catch(() => undefined);
+    // Refused (another live stack owns the state dir) or failed before taking over: touch nothing.
+    if (ownsState) {
+      progress.line(failure ? '\nStopping everything that was started…' : '\nStopping…');
+      await supervisor.stopAll((name) => progress.line(`  stopping ${name}`));
+      kubeClient?.close();
+      if (postgres) {
+        progress.line('  stopping PostgreSQL');
+        await postgres.stop().catch(() => undefined);
+      }
+      state.remove();
+      progress.line(`Stopped (ran ${progress.elapsed()}).`);
     }
-    state.remove();
-    progress.line(`Stopped (ran ${progress.elapsed()}).`);
   }
 }
 

@@ -23,8 +23,10 @@ export interface StackRun {
   cleanup(): void;
 }
 
-export function startStack(args: string[], { useNpm = false } = {}): StackRun {
-  const stateDir = mkdtempSync(join(tmpdir(), 'stableip-stack-test-'));
+export function startStack(
+  args: string[],
+  { useNpm = false, stateDir = mkdtempSync(join(tmpdir(), 'stableip-stack-test-')) } = {},
+): StackRun {
   // As root, PostgreSQL runs as `postgres` and must be able to enter the state dir.
   chmodSync(stateDir, 0o755);
   const env: NodeJS.ProcessEnv = { ...process.env, STABLEIP_STACK_DIR: stateDir, CI: '1', FORCE_COLOR: '0' };
