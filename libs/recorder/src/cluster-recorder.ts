@@ -24,6 +24,7 @@ import {
   type Logger,
 } from '@stableip/kube-runtime';
 import { defaultLogger } from '@stableip/kube-runtime';
+import { Labels } from '@stableip/ipam-core';
 import { lastManagedFieldsTime, objectChangeTime } from './change-time';
 import { addressOwner, deriveAssignment, type AddressKind } from './derive/assignment';
 import { poolRanges } from './derive/pool';
@@ -598,7 +599,7 @@ export class ClusterRecorder {
 
   /**
    * Whether an update can change a derived row: BMH labels, a pool's spec, an IPAddress's spec or
-   * labels (or its host still unknown). Every database round trip counts (see the README's
+   * host label (or its host still unknown). Every database round trip counts (see the README's
    * throughput notes), and most updates are status or finalizer churn.
    */
   #changesDerivedState(pending: PendingChange): boolean {
@@ -616,7 +617,10 @@ export class ClusterRecorder {
       case 'CapiIPAddress': {
         const namespace = object.metadata?.namespace ?? '';
         if (this.#unresolved.get(namespace)?.has(this.#addressKey(kind, object))) return true;
-        return !same(before.spec, after.spec) || !same(before.metadata?.labels, after.metadata?.labels);
+        return (
+          !same(before.spec, after.spec) ||
+          before.metadata?.labels?.[Labels.bareMetalHost] !== after.metadata?.labels?.[Labels.bareMetalHost]
+        );
       }
       default:
         return false;
