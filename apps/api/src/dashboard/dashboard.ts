@@ -29,7 +29,8 @@ export function dashboardDir(env: NodeJS.ProcessEnv = process.env): string | und
   return candidates.find((dir): dir is string => dir !== undefined && existsSync(`${dir}/index.html`));
 }
 
-export function dashboardRouter(dir: string | undefined = dashboardDir()): Router {
+/** `dir` null: no files (every page answers 404). */
+export function dashboardRouter(dir: string | null = dashboardDir() ?? null): Router {
   const router = Router();
   // Read once: the files are small and immutable for the life of the process.
   const files = new Map<DashboardFile, Buffer>();
