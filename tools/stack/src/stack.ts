@@ -198,10 +198,11 @@ export async function runStack(options: StackOptions, paths: StackPaths, io: Sta
             'build the local Kubernetes API server (tools/kube-testenv, Go)',
             (update) => nxBuild(paths.root, ['kube-testenv'], buildLog, (line) => report(update, line)),
             {
+              // Nx decides whether Go runs at all (cache); only a missing binary is surely slow.
               slowNote: first
                 ? 'the first Go build of kube-apiserver + etcd takes several minutes (module downloads, ~2,000 packages); later starts are cached'
-                : 'rebuilding kube-testenv (its Go sources or the Go version changed)',
-              slowAfterMs: 3_000,
+                : 'a Go source or the Go version changed since the last build: kube-testenv may be rebuilt (a minute or more)',
+              slowAfterMs: first ? 3_000 : 30_000,
             },
           ),
         );
