@@ -1,11 +1,25 @@
 // Reads a Prisma migrations folder into the shape the schema engine takes, as Prisma's CLI does.
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 
-/** libs/audit-store/prisma (the same relative place from src/migrate and dist/migrate). */
-const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
+/**
+ * The prisma/ folder: `STABLEIP_PRISMA_DIR` when set; libs/audit-store/prisma when running from
+ * src/migrate or dist/migrate; or a copy beside an app's bundle (apps/api's build puts one in
+ * dist/prisma), where the library's relative path no longer exists.
+ */
+function findPrismaDir(): string {
+  const candidates = [
+    process.env['STABLEIP_PRISMA_DIR'],
+    fileURLToPath(new URL('../../prisma/', import.meta.url)),
+    fileURLToPath(new URL('./prisma/', import.meta.url)),
+  ].filter((dir): dir is string => Boolean(dir));
+  return candidates.find((dir) => existsSync(join(dir, 'migrations'))) ?? candidates[0]!;
+}
+
+const prismaDir = findPrismaDir();
 
 export const defaultMigrationsDir = join(prismaDir, 'migrations');
 export const defaultSchemaPath = join(prismaDir, 'schema.prisma');
