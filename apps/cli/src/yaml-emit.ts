@@ -12,9 +12,12 @@ const plainChars = /^[A-Za-z0-9_./][A-Za-z0-9 _./@:+-]*$/;
 /** Anything a YAML 1.1 or 1.2 reader might take for a number (ints, floats, octal, sexagesimal). */
 const numberLike =
   /^[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0[xXoObB][0-9a-fA-F_]+)$/;
+/** YAML 1.1 floats may omit the mantissa entirely: `E0`, `e+5` and `.e1` read as numbers there. */
+const exponentOnly = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
 
 function isPlainSafe(text: string): boolean {
-  if (!plainChars.test(text) || reserved.test(text) || numberLike.test(text)) return false;
+  if (!plainChars.test(text) || reserved.test(text) || numberLike.test(text) || exponentOnly.test(text))
+    return false;
   // `: ` starts a mapping value and a trailing `:` or space is ambiguous; ` #` starts a comment.
   return !text.includes(': ') && !text.endsWith(':') && !text.endsWith(' ') && !text.includes(' #');
 }
