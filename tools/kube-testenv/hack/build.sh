@@ -34,6 +34,12 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 mkdir -p bin
+# Several checkouts on one machine share one Go build cache; concurrent cold builds would each
+# compile everything. Serialize them: the first one fills the cache, the others then only link.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$(go env GOCACHE)/.kube-testenv-build.lock"
+  flock 9
+fi
 if ! go build -trimpath -ldflags "$ldflags" -o bin/kube-testenv.tmp .; then
   echo "kube-testenv: go build failed (see above)." >&2
   exit 1
