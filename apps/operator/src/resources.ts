@@ -1,56 +1,21 @@
-// Resource descriptors of every kind the operator reads or writes.
+// Resource descriptors of every kind the operator reads or writes (from ipam-core's kinds table).
 import { defineResource } from '@stableip/kube-runtime';
-import type {
-  CapiIPAddress,
-  Cluster,
-  IPAddressClaim,
-  IPClaim,
-  IPPool,
-  Metal3IPAddress,
+import {
+  KINDS,
+  type CapiIPAddress,
+  type Cluster,
+  type IPAddressClaim,
+  type IPClaim,
+  type IPPool,
+  type Metal3IPAddress,
 } from '@stableip/ipam-core';
 
-export const IPPoolResource = defineResource<IPPool>({
-  group: 'ipam.metal3.io',
-  version: 'v1alpha1',
-  plural: 'ippools',
-  kind: 'IPPool',
-  namespaced: true,
-});
-export const IPClaimResource = defineResource<IPClaim>({
-  group: 'ipam.metal3.io',
-  version: 'v1alpha1',
-  plural: 'ipclaims',
-  kind: 'IPClaim',
-  namespaced: true,
-});
-export const Metal3IPAddressResource = defineResource<Metal3IPAddress>({
-  group: 'ipam.metal3.io',
-  version: 'v1alpha1',
-  plural: 'ipaddresses',
-  kind: 'IPAddress',
-  namespaced: true,
-});
-export const IPAddressClaimResource = defineResource<IPAddressClaim>({
-  group: 'ipam.cluster.x-k8s.io',
-  version: 'v1beta2',
-  plural: 'ipaddressclaims',
-  kind: 'IPAddressClaim',
-  namespaced: true,
-});
-export const CapiIPAddressResource = defineResource<CapiIPAddress>({
-  group: 'ipam.cluster.x-k8s.io',
-  version: 'v1beta2',
-  plural: 'ipaddresses',
-  kind: 'IPAddress',
-  namespaced: true,
-});
-export const ClusterResource = defineResource<Cluster>({
-  group: 'cluster.x-k8s.io',
-  version: 'v1beta2',
-  plural: 'clusters',
-  kind: 'Cluster',
-  namespaced: true,
-});
+export const IPPoolResource = defineResource<IPPool>(KINDS.IPPool);
+export const IPClaimResource = defineResource<IPClaim>(KINDS.IPClaim);
+export const Metal3IPAddressResource = defineResource<Metal3IPAddress>(KINDS.Metal3IPAddress);
+export const IPAddressClaimResource = defineResource<IPAddressClaim>(KINDS.IPAddressClaim);
+export const CapiIPAddressResource = defineResource<CapiIPAddress>(KINDS.CapiIPAddress);
+export const ClusterResource = defineResource<Cluster>(KINDS.Cluster);
 
 /** The kinds a pool reconcile writes, as the planner names them. */
 export type WrittenKind = 'IPPool' | 'IPClaim' | 'Metal3IPAddress' | 'IPAddressClaim' | 'CapiIPAddress';
@@ -63,7 +28,9 @@ export function writtenKindOf(object: { apiVersion?: string; kind?: string }): W
     case 'IPAddressClaim':
       return object.kind;
     case 'IPAddress':
-      return object.apiVersion?.startsWith('ipam.cluster.x-k8s.io/') ? 'CapiIPAddress' : 'Metal3IPAddress';
+      return object.apiVersion?.startsWith(`${KINDS.CapiIPAddress.group}/`)
+        ? 'CapiIPAddress'
+        : 'Metal3IPAddress';
     default:
       return undefined;
   }

@@ -1,6 +1,19 @@
 // Public surface of @stableip/ipam-core. Keep it small: everything else is internal.
 export * from './api/types';
 export {
+  KINDS,
+  KIND_IDS,
+  kindInfo,
+  kindIdOf,
+  kindIdOfObject,
+  parseKindVersions,
+  type KindInfo,
+  type KindId,
+  type KindVersions,
+  type KindVersionsError,
+  type KindVersionsErrorCode,
+} from './api/kinds';
+export {
   type IP,
   type IPFamily,
   type CanonicalIP,

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
         });
       if (objects.length < OBJECTS)
         objects.push({
-          resource: resources.IPAddress,
+          resource: resources.Metal3IPAddress,
           body: metal3Address(namespace, pool, `${hostName(i)}-bench`, addressOf(i)),
         });
     }

@@ -24,7 +24,7 @@ import {
   type Logger,
 } from '@stableip/kube-runtime';
 import { defaultLogger } from '@stableip/kube-runtime';
-import { Labels } from '@stableip/ipam-core';
+import { KINDS, Labels, type KindVersions } from '@stableip/ipam-core';
 import { lastManagedFieldsTime, objectChangeTime } from './change-time';
 import { addressOwner, deriveAssignment, type AddressKind } from './derive/assignment';
 import { poolRanges } from './derive/pool';
@@ -38,14 +38,7 @@ import {
   type ObservedChange,
 } from './known-objects';
 import type { RecorderMetrics } from './metrics';
-import {
-  DEFAULT_KIND_INFO,
-  WATCHED_KINDS,
-  watchedResources,
-  type KindVersions,
-  type WatchedKind,
-  type WatchedObjects,
-} from './resources';
+import { WATCHED_KINDS, watchedResources, type WatchedKind, type WatchedObjects } from './resources';
 
 export interface ClusterRecorderOptions {
   /** The cluster's name in the audit log. */
@@ -113,7 +106,7 @@ export interface ClusterRecorderStatus {
 
 type AnyInformer = Informer<KubeObject>;
 
-const ADDRESS_KINDS: readonly WatchedKind[] = ['IPAddress', 'CapiIPAddress'];
+const ADDRESS_KINDS: readonly WatchedKind[] = ['Metal3IPAddress', 'CapiIPAddress'];
 /** Kinds whose changes can make an unresolved claim → host link resolvable. */
 const HOST_HINT_KINDS: readonly WatchedKind[] = [
   'BareMetalHost',
@@ -584,8 +577,8 @@ export class ClusterRecorder {
         cluster: this.cluster,
         namespace,
         name: object.metadata?.name ?? '',
-        kind: DEFAULT_KIND_INFO.IPPool.kind,
-        apiGroup: DEFAULT_KIND_INFO.IPPool.group,
+        kind: KINDS.IPPool.kind,
+        apiGroup: KINDS.IPPool.group,
         ...(object.metadata?.uid ? { uid: object.metadata.uid } : {}),
         spec: pool.spec ?? {},
         ranges: poolRanges(pool),
@@ -613,7 +606,7 @@ export class ClusterRecorder {
         return !same(before.metadata?.labels, after.metadata?.labels);
       case 'IPPool':
         return !same(before.spec, after.spec);
-      case 'IPAddress':
+      case 'Metal3IPAddress':
       case 'CapiIPAddress': {
         const namespace = object.metadata?.namespace ?? '';
         if (this.#unresolved.get(namespace)?.has(this.#addressKey(kind, object))) return true;

@@ -22,14 +22,7 @@ export {
 } from './clusters';
 export { runRecordCommand, parseRecordArgs, RECORD_USAGE, type RecordCommandOptions } from './command';
 export { createRecorderMetrics, type RecorderMetrics } from './metrics';
-export {
-  WATCHED_KINDS,
-  DEFAULT_KIND_INFO,
-  watchedResources,
-  type WatchedKind,
-  type WatchedObjects,
-  type KindVersions,
-} from './resources';
+export { WATCHED_KINDS, watchedResources, type WatchedKind, type WatchedObjects } from './resources';
 export { resolveClaimHost, type HostResolution, type HostPath, type ClaimFacts } from './derive/host';
 export { deriveAssignment, assignmentSource, type DerivedAssignment } from './derive/assignment';
 export { poolRanges } from './derive/pool';

@@ -61,7 +61,7 @@ describe('KnownObjects', () => {
 
 describe('watchedKindOf / eventObject', () => {
   it.each([
-    { kind: 'IPAddress', group: 'ipam.metal3.io', expected: 'IPAddress' },
+    { kind: 'IPAddress', group: 'ipam.metal3.io', expected: 'Metal3IPAddress' },
     { kind: 'IPAddress', group: 'ipam.cluster.x-k8s.io', expected: 'CapiIPAddress' },
     { kind: 'BareMetalHost', group: 'metal3.io', expected: 'BareMetalHost' },
     { kind: 'Metal3Data', group: 'infrastructure.cluster.x-k8s.io', expected: 'Metal3Data' },

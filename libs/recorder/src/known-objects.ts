@@ -3,7 +3,8 @@
 // idempotent on (cluster, uid, resourceVersion) without asking the database for every event.
 import type { EventAction, NewEvent } from '@stableip/audit-store';
 import type { KubeObject } from '@stableip/kube-runtime';
-import { DEFAULT_KIND_INFO, WATCHED_KINDS, type WatchedKind } from './resources';
+import { KINDS } from '@stableip/ipam-core';
+import { WATCHED_KINDS, type WatchedKind } from './resources';
 
 export interface KnownObject {
   kind: WatchedKind;
@@ -25,9 +26,7 @@ export interface ObservedChange {
 
 /** A recorded event's kind and API group → the watched kind (IPAddress exists in two groups). */
 export function watchedKindOf(kind: string, apiGroup: string): WatchedKind | undefined {
-  return WATCHED_KINDS.find(
-    (id) => DEFAULT_KIND_INFO[id].kind === kind && DEFAULT_KIND_INFO[id].group === apiGroup,
-  );
+  return WATCHED_KINDS.find((id) => KINDS[id].kind === kind && KINDS[id].group === apiGroup);
 }
 
 export class KnownObjects {
@@ -95,8 +94,8 @@ export function eventObject(kind: WatchedKind, obj: KubeObject): NewEvent['objec
   const meta = obj.metadata ?? {};
   return {
     namespace: meta.namespace ?? '',
-    kind: DEFAULT_KIND_INFO[kind].kind,
-    apiGroup: DEFAULT_KIND_INFO[kind].group,
+    kind: KINDS[kind].kind,
+    apiGroup: KINDS[kind].group,
     name: meta.name ?? '',
     uid: meta.uid ?? '',
     resourceVersion: meta.resourceVersion ?? '',

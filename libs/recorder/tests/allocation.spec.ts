@@ -55,9 +55,9 @@ describe('recording allocations', () => {
       ipClaim(namespace, 'node-2-prov', 'prov', { annotations: requestedAnnotation('192.168.111.150') }),
     );
     await kinds.IPClaim.create(ipClaim(namespace, 'node-3-prov', 'prov'));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'node-1-prov', '192.168.111.120'));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'node-2-prov', '192.168.111.150'));
-    const dynamic = await kinds.IPAddress.create(
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'node-1-prov', '192.168.111.120'));
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'node-2-prov', '192.168.111.150'));
+    const dynamic = await kinds.Metal3IPAddress.create(
       metal3Address(namespace, pool, 'node-3-prov', '192.168.111.100'),
     );
 
@@ -78,7 +78,7 @@ describe('recording allocations', () => {
     ]);
 
     // Release: the IPAM controller deletes the IPAddress when the claim goes.
-    await kinds.IPAddress.delete({ namespace, name: dynamic.metadata.name! });
+    await kinds.Metal3IPAddress.delete({ namespace, name: dynamic.metadata.name! });
     await kinds.IPClaim.delete({ namespace, name: 'node-3-prov' });
     const released = await eventually(async () => {
       const [row] = await db.store.holdersOfAddress({ address: '192.168.111.100', cluster });
@@ -143,10 +143,10 @@ describe('recording allocations', () => {
       await kinds.Metal3Machine.create(metal3Machine(namespace, machine, 'node-7'));
       const owner = await kinds.Metal3Data.create(metal3Data(namespace, data, machine));
       await kinds.IPClaim.create(ipClaim(namespace, 'node-7-prov', 'prov', { owner }));
-      return kinds.IPAddress.create(metal3Address(namespace, pool, 'node-7-prov', '192.168.111.170'));
+      return kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'node-7-prov', '192.168.111.170'));
     };
     const release = async (machine: string, data: string, address: string) => {
-      await kinds.IPAddress.delete({ namespace, name: address });
+      await kinds.Metal3IPAddress.delete({ namespace, name: address });
       await kinds.IPClaim.delete({ namespace, name: 'node-7-prov' });
       await kinds.Metal3Data.delete({ namespace, name: data });
       await kinds.Metal3Machine.delete({ namespace, name: machine });
@@ -193,17 +193,17 @@ describe('recording allocations', () => {
     await kinds.CapiIPAddress.create(capiAddress(namespace, pool, 'data-x-prov', '192.168.111.101'));
     // 2. {bmh}-{pool}
     await kinds.IPClaim.create(ipClaim(namespace, 'by-name-prov', 'prov'));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'by-name-prov', '192.168.111.102'));
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'by-name-prov', '192.168.111.102'));
     // 3. claim → Metal3Data → Metal3Machine annotation
     await kinds.Metal3Machine.create(metal3Machine(namespace, 'machine-a', 'by-chain'));
     const data = await kinds.Metal3Data.create(metal3Data(namespace, 'data-a', 'machine-a'));
     await kinds.IPClaim.create(ipClaim(namespace, 'data-a-prov', 'prov', { owner: data }));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'data-a-prov', '192.168.111.103'));
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'data-a-prov', '192.168.111.103'));
     // 4. the Metal3Machine gets its host annotation only after the address exists
     await kinds.Metal3Machine.create(metal3Machine(namespace, 'machine-b'));
     const late = await kinds.Metal3Data.create(metal3Data(namespace, 'data-b', 'machine-b'));
     await kinds.IPClaim.create(ipClaim(namespace, 'data-b-prov', 'prov', { owner: late }));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'data-b-prov', '192.168.111.104'));
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'data-b-prov', '192.168.111.104'));
     await eventually(
       async () => (await db.store.currentAssignments({ cluster })).length === 4,
       'four assignments',

@@ -28,17 +28,19 @@ describe('relist', () => {
     await kinds.BareMetalHost.create(bareMetalHost(namespace, 'n1'));
     await kinds.BareMetalHost.create(bareMetalHost(namespace, 'n2'));
     await kinds.IPClaim.create(ipClaim(namespace, 'n1-prov', 'prov'));
-    const a1 = await kinds.IPAddress.create(metal3Address(namespace, pool, 'n1-prov', '192.168.111.111'));
+    const a1 = await kinds.Metal3IPAddress.create(
+      metal3Address(namespace, pool, 'n1-prov', '192.168.111.111'),
+    );
     await eventually(async () => (await allEvents(db.store, cluster)).length === 5, 'five watch events');
     await first.recorder.stop();
 
     // While nobody records: a release, a host removed, a host and an allocation added, a pool edited.
-    await kinds.IPAddress.delete({ namespace, name: a1.metadata.name! });
+    await kinds.Metal3IPAddress.delete({ namespace, name: a1.metadata.name! });
     await kinds.IPClaim.delete({ namespace, name: 'n1-prov' });
     await kinds.BareMetalHost.delete({ namespace, name: 'n2' });
     await kinds.BareMetalHost.create(bareMetalHost(namespace, 'n3'));
     await kinds.IPClaim.create(ipClaim(namespace, 'n3-prov', 'prov'));
-    await kinds.IPAddress.create(metal3Address(namespace, pool, 'n3-prov', '192.168.111.113'));
+    await kinds.Metal3IPAddress.create(metal3Address(namespace, pool, 'n3-prov', '192.168.111.113'));
     const edited = await kinds.IPPool.mergePatch(
       { namespace, name: 'prov' },
       { metadata: { labels: { edited: 'yes' } } },

@@ -265,7 +265,7 @@ async function createGeneration(
 async function readAllocations(ctx: DemoContext, generation: Generation): Promise<Snapshot | undefined> {
   const { namespace, pools } = ctx.model;
   const claims = ctx.client.resource(Resources.IPClaim);
-  const addresses = ctx.client.resource(Resources.IPAddress);
+  const addresses = ctx.client.resource(Resources.Metal3IPAddress);
   const snapshot: Snapshot = new Map();
   for (const [host, chain] of generation.chains) {
     const perPool = new Map<string, string>();

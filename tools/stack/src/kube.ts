@@ -3,19 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KINDS, type KindId } from '@stableip/ipam-core';
 import { KubeClient, defineResource, isNotFound, type KubeObject } from '@stableip/kube-runtime';
 import YAML from 'yaml';
 
 export type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
-const infra = (kind: string, plural: string) =>
-  defineResource<Obj>({
-    group: 'infrastructure.cluster.x-k8s.io',
-    version: 'v1beta2',
-    plural,
-    kind,
-    namespaced: true,
-  });
+const domain = (id: KindId) => defineResource<Obj>(KINDS[id]);
 
 export const Resources = {
   Namespace: defineResource<Obj>({
@@ -32,52 +26,16 @@ export const Resources = {
     kind: 'CustomResourceDefinition',
     namespaced: false,
   }),
-  Cluster: defineResource<Obj>({
-    group: 'cluster.x-k8s.io',
-    version: 'v1beta2',
-    plural: 'clusters',
-    kind: 'Cluster',
-    namespaced: true,
-  }),
-  Machine: defineResource<Obj>({
-    group: 'cluster.x-k8s.io',
-    version: 'v1beta2',
-    plural: 'machines',
-    kind: 'Machine',
-    namespaced: true,
-  }),
-  BareMetalHost: defineResource<Obj>({
-    group: 'metal3.io',
-    version: 'v1alpha1',
-    plural: 'baremetalhosts',
-    kind: 'BareMetalHost',
-    namespaced: true,
-  }),
-  Metal3Machine: infra('Metal3Machine', 'metal3machines'),
-  Metal3DataTemplate: infra('Metal3DataTemplate', 'metal3datatemplates'),
-  Metal3DataClaim: infra('Metal3DataClaim', 'metal3dataclaims'),
-  Metal3Data: infra('Metal3Data', 'metal3datas'),
-  IPPool: defineResource<Obj>({
-    group: 'ipam.metal3.io',
-    version: 'v1alpha1',
-    plural: 'ippools',
-    kind: 'IPPool',
-    namespaced: true,
-  }),
-  IPClaim: defineResource<Obj>({
-    group: 'ipam.metal3.io',
-    version: 'v1alpha1',
-    plural: 'ipclaims',
-    kind: 'IPClaim',
-    namespaced: true,
-  }),
-  IPAddress: defineResource<Obj>({
-    group: 'ipam.metal3.io',
-    version: 'v1alpha1',
-    plural: 'ipaddresses',
-    kind: 'IPAddress',
-    namespaced: true,
-  }),
+  Cluster: domain('Cluster'),
+  Machine: domain('Machine'),
+  BareMetalHost: domain('BareMetalHost'),
+  Metal3Machine: domain('Metal3Machine'),
+  Metal3DataTemplate: domain('Metal3DataTemplate'),
+  Metal3DataClaim: domain('Metal3DataClaim'),
+  Metal3Data: domain('Metal3Data'),
+  IPPool: domain('IPPool'),
+  IPClaim: domain('IPClaim'),
+  Metal3IPAddress: domain('Metal3IPAddress'),
 } as const;
 
 export type ResourceName = keyof typeof Resources;

@@ -1,10 +1,12 @@
-// The object kinds the CLI understands, keyed by API group and kind (IPAddress exists in two
-// groups). The version is not checked: every served version of these kinds has the fields we read.
-import type { PlanSnapshot } from '@stableip/ipam-core';
+// The object kinds the CLI understands: entries of ipam-core's kinds table, keyed by API group and
+// kind (IPAddress exists in two groups). The version is not checked: every served version of these
+// kinds has the fields we read.
+import { KINDS, kindIdOf, type KindId, type PlanSnapshot } from '@stableip/ipam-core';
 
 export type SnapshotField = keyof PlanSnapshot;
 
 export interface KnownKind {
+  id: KindId;
   group: string;
   kind: string;
   /** Where the object goes in a plan snapshot; undefined for kinds read but not planned. */
@@ -13,45 +15,27 @@ export interface KnownKind {
   label: string;
 }
 
-const table: KnownKind[] = [
-  { group: 'ipam.metal3.io', kind: 'IPPool', field: 'ipPools', label: 'IPPool' },
-  { group: 'ipam.metal3.io', kind: 'IPClaim', field: 'ipClaims', label: 'IPClaim' },
-  { group: 'ipam.metal3.io', kind: 'IPAddress', field: 'ipAddresses', label: 'IPAddress (ipam.metal3.io)' },
-  {
-    group: 'ipam.cluster.x-k8s.io',
-    kind: 'IPAddressClaim',
-    field: 'ipAddressClaims',
-    label: 'IPAddressClaim',
-  },
-  {
-    group: 'ipam.cluster.x-k8s.io',
-    kind: 'IPAddress',
-    field: 'capiIPAddresses',
-    label: 'IPAddress (ipam.cluster.x-k8s.io)',
-  },
-  { group: 'cluster.x-k8s.io', kind: 'Cluster', field: 'clusters', label: 'Cluster' },
-  { group: 'cluster.x-k8s.io', kind: 'Machine', field: 'machines', label: 'Machine' },
-  { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3Data', field: 'metal3Data', label: 'Metal3Data' },
-  {
-    group: 'infrastructure.cluster.x-k8s.io',
-    kind: 'Metal3DataClaim',
-    field: 'metal3DataClaims',
-    label: 'Metal3DataClaim',
-  },
-  {
-    group: 'infrastructure.cluster.x-k8s.io',
-    kind: 'Metal3DataTemplate',
-    field: 'metal3DataTemplates',
-    label: 'Metal3DataTemplate',
-  },
-  {
-    group: 'infrastructure.cluster.x-k8s.io',
-    kind: 'Metal3Machine',
-    field: 'metal3Machines',
-    label: 'Metal3Machine',
-  },
-  { group: 'metal3.io', kind: 'BareMetalHost', field: 'bareMetalHosts', label: 'BareMetalHost' },
-];
+/** Where each kind goes in a plan snapshot. */
+const SNAPSHOT_FIELDS: Readonly<Record<KindId, SnapshotField>> = {
+  IPPool: 'ipPools',
+  IPClaim: 'ipClaims',
+  Metal3IPAddress: 'ipAddresses',
+  IPAddressClaim: 'ipAddressClaims',
+  CapiIPAddress: 'capiIPAddresses',
+  Cluster: 'clusters',
+  Machine: 'machines',
+  Metal3Data: 'metal3Data',
+  Metal3DataClaim: 'metal3DataClaims',
+  Metal3DataTemplate: 'metal3DataTemplates',
+  Metal3Machine: 'metal3Machines',
+  BareMetalHost: 'bareMetalHosts',
+};
+
+const table: KnownKind[] = (Object.keys(SNAPSHOT_FIELDS) as KindId[]).map((id) => {
+  const { group, kind } = KINDS[id];
+  const ambiguous = Object.values(KINDS).filter((other) => other.kind === kind).length > 1;
+  return { id, group, kind, field: SNAPSHOT_FIELDS[id], label: ambiguous ? `${kind} (${group})` : kind };
+});
 
 export function groupOfApiVersion(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
@@ -59,8 +43,8 @@ export function groupOfApiVersion(apiVersion: string): string {
 }
 
 export function findKind(apiVersion: string, kind: string): KnownKind | undefined {
-  const group = groupOfApiVersion(apiVersion);
-  return table.find((known) => known.group === group && known.kind === kind);
+  const id = kindIdOf(groupOfApiVersion(apiVersion), kind);
+  return table.find((known) => known.id === id);
 }
 
 export function knownKindsText(): string {

@@ -1,51 +1,23 @@
 // Resource descriptors of the kinds the metal3data controllers read or write beyond the IPAM ones
-// (apps/operator/src/resources.ts): CAPM3, Cluster API Machine, BareMetalHost and Secrets.
+// (apps/operator/src/resources.ts): CAPM3, Cluster API Machine, BareMetalHost (from ipam-core's
+// kinds table) and Secrets.
 import { defineResource, type KubeObject } from '@stableip/kube-runtime';
-import type {
-  BareMetalHost,
-  Machine,
-  Metal3Data,
-  Metal3DataClaim,
-  Metal3DataTemplate,
-  Metal3Machine,
+import {
+  KINDS,
+  type BareMetalHost,
+  type Machine,
+  type Metal3Data,
+  type Metal3DataClaim,
+  type Metal3DataTemplate,
+  type Metal3Machine,
 } from '@stableip/ipam-core';
 
-const capm3 = { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta2', namespaced: true } as const;
-
-export const Metal3DataResource = defineResource<Metal3Data>({
-  ...capm3,
-  plural: 'metal3datas',
-  kind: 'Metal3Data',
-});
-export const Metal3DataClaimResource = defineResource<Metal3DataClaim>({
-  ...capm3,
-  plural: 'metal3dataclaims',
-  kind: 'Metal3DataClaim',
-});
-export const Metal3DataTemplateResource = defineResource<Metal3DataTemplate>({
-  ...capm3,
-  plural: 'metal3datatemplates',
-  kind: 'Metal3DataTemplate',
-});
-export const Metal3MachineResource = defineResource<Metal3Machine>({
-  ...capm3,
-  plural: 'metal3machines',
-  kind: 'Metal3Machine',
-});
-export const MachineResource = defineResource<Machine>({
-  group: 'cluster.x-k8s.io',
-  version: 'v1beta2',
-  plural: 'machines',
-  kind: 'Machine',
-  namespaced: true,
-});
-export const BareMetalHostResource = defineResource<BareMetalHost>({
-  group: 'metal3.io',
-  version: 'v1alpha1',
-  plural: 'baremetalhosts',
-  kind: 'BareMetalHost',
-  namespaced: true,
-});
+export const Metal3DataResource = defineResource<Metal3Data>(KINDS.Metal3Data);
+export const Metal3DataClaimResource = defineResource<Metal3DataClaim>(KINDS.Metal3DataClaim);
+export const Metal3DataTemplateResource = defineResource<Metal3DataTemplate>(KINDS.Metal3DataTemplate);
+export const Metal3MachineResource = defineResource<Metal3Machine>(KINDS.Metal3Machine);
+export const MachineResource = defineResource<Machine>(KINDS.Machine);
+export const BareMetalHostResource = defineResource<BareMetalHost>(KINDS.BareMetalHost);
 
 export interface Secret extends KubeObject {
   type?: string;

@@ -75,7 +75,7 @@ describe('deriveAssignment', () => {
   });
 
   it('derives a Metal3 IPAddress with host and source', () => {
-    const result = deriveAssignment('IPAddress', metal3({ gateway: '192.168.111.1' }), world);
+    const result = deriveAssignment('Metal3IPAddress', metal3({ gateway: '192.168.111.1' }), world);
     expect(result).toEqual({
       ok: true,
       assignment: {
@@ -96,7 +96,7 @@ describe('deriveAssignment', () => {
 
   it('takes the pool prefix when the IPAddress has none, and drops a gateway of the other family', () => {
     const result = deriveAssignment(
-      'IPAddress',
+      'Metal3IPAddress',
       metal3({ prefix: undefined, gateway: '2001:db8::1' }),
       world,
     );
@@ -109,7 +109,11 @@ describe('deriveAssignment', () => {
   });
 
   it('canonicalizes IPv6 text', () => {
-    const result = deriveAssignment('IPAddress', metal3({ address: '2001:DB8:0::1', prefix: 64 }), world);
+    const result = deriveAssignment(
+      'Metal3IPAddress',
+      metal3({ address: '2001:DB8:0::1', prefix: 64 }),
+      world,
+    );
     expect(result.ok && result.assignment.address.address).toBe('2001:db8::1');
   });
 
@@ -117,7 +121,7 @@ describe('deriveAssignment', () => {
     { spec: { address: 'not-an-ip' }, reason: 'IPAddress has no valid address (not-an-ip)' },
     { spec: { claim: { name: '' } }, reason: 'IPAddress names no claim or pool' },
   ])('refuses $reason', ({ spec, reason }) => {
-    const result = deriveAssignment('IPAddress', metal3(spec), world);
+    const result = deriveAssignment('Metal3IPAddress', metal3(spec), world);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toBe(reason);
   });

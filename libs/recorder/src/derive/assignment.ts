@@ -14,7 +14,7 @@ import {
 import { resolveClaimHost, type HostResolution } from './host';
 import type { WorldView } from './world';
 
-export type AddressKind = 'IPAddress' | 'CapiIPAddress';
+export type AddressKind = 'Metal3IPAddress' | 'CapiIPAddress';
 
 export interface DerivedAssignment {
   pool: PoolRef;
@@ -42,7 +42,7 @@ interface AddressFacts {
 
 function factsOf(kind: AddressKind, obj: Metal3IPAddress | CapiIPAddress): AddressFacts {
   const namespace = obj.metadata.namespace ?? '';
-  if (kind === 'IPAddress') {
+  if (kind === 'Metal3IPAddress') {
     const spec = (obj as Metal3IPAddress).spec;
     return {
       claim: { namespace, name: spec?.claim?.name ?? '', kind: 'IPClaim' },
