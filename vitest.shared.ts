@@ -6,6 +6,12 @@ import type { UserConfig } from 'vitest/config';
 
 const workspaceRoot = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * A vitest globalSetup for suites that need a Debian package (chromium, nft): installs it when
+ * missing and root, else fails with the package name. The list lives in that script.
+ */
+export const systemPackagesSetup = resolve(workspaceRoot, 'tools/scripts/system-packages.mjs');
+
 export function vitestConfig(projectName: string, overrides: UserConfig['test'] = {}): UserConfig {
   return {
     resolve: { conditions: ['@stableip/source'] },

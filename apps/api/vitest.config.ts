@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { vitestConfig } from '../../vitest.shared';
+import { systemPackagesSetup, vitestConfig } from '../../vitest.shared';
 
 // Two projects: `db` (src unit tests and tests/ against a real PostgreSQL, one database per file)
 // and `kube` (Kubernetes token authentication against the real API server of tools/kube-testenv).
@@ -11,7 +11,12 @@ const base = vitestConfig('api', {
   projects: [
     {
       extends: true,
-      test: { name: 'db', include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'], exclude: ['tests/kube/**'] },
+      test: {
+        name: 'db',
+        include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
+        exclude: ['tests/kube/**'],
+        globalSetup: [systemPackagesSetup],
+      },
     },
     {
       extends: true,

@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { vitestConfig } from '../../vitest.shared';
+import { systemPackagesSetup, vitestConfig } from '../../vitest.shared';
 
-export default defineConfig(vitestConfig('exporters'));
+export default defineConfig(vitestConfig('exporters', { globalSetup: [systemPackagesSetup] }));

@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 // The README's test command: runs every project's `test` target through Nx (cached, affected
 // friendly), then prints one line summing all vitest JSON reports: "tests: N passed, N failed".
+// First the Debian packages some suites need (tools/scripts/system-packages.mjs): installed when
+// missing and root, otherwise named with the command that installs them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 const reportDir = join(import.meta.dirname, '..', '..', 'reports', 'vitest');
 rmSync(reportDir, { recursive: true, force: true });
+
+try {
+  ensureSystemPackages();
+} catch (error) {
+  // The suites that need the package fail with this message in their own setup; the rest still run.
+  console.error(`\nwarning: ${error.message}\n`);
+}
 
 const extra = process.argv.slice(2);
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--outputStyle=static', ...extra], {

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { vitestConfig } from '../../vitest.shared';
+import { systemPackagesSetup, vitestConfig } from '../../vitest.shared';
 
 // Unit tests (src/) and two end-to-end tests (tests/): the whole stack started as `npm start` would,
 // and the dashboard in a real Chromium. Both start heavy processes on a busy 2-core machine, so files
@@ -9,5 +9,6 @@ export default defineConfig(
     testTimeout: 900_000,
     hookTimeout: 900_000,
     fileParallelism: false,
+    globalSetup: [systemPackagesSetup],
   }),
 );
