@@ -94,6 +94,8 @@ export {
   desiredIPClaimsForMetal3Data,
   referencedPools,
   isMetal3PoolReference,
+  hostLabels,
+  hostOfClaimName,
   type BmhNameResult,
   type ClaimNameInput,
   type DesiredClaimsInput,
@@ -107,9 +109,30 @@ export {
   type NamingErrorCode,
 } from './naming';
 
+// ---- One model of CAPM3's Metal3Data controller, shared by the planner and the operator (capm3-model/) ----
+export {
+  claimKey,
+  claimLookups,
+  claimFailure,
+  decideMetal3Data,
+  decideReleases,
+  machineNameOf,
+  metal3MachineNameOf,
+  ownedByMetal3Data,
+  releaseLookups,
+  releaseSelector,
+  type ClaimKind,
+  type ClaimLookup,
+  type ClaimRelease,
+  type Metal3DataDecision,
+  type Metal3DataWorld,
+  type PoolClaimDecision,
+} from './capm3-model';
+
 // ---- Planner: the fixed point of the IPAM and CAPM3 controllers over a snapshot (planner/) ----
 export {
   plan,
+  planMetal3DataDecisions,
   type PlanSnapshot,
   type PlanOptions,
   type PlanResult,

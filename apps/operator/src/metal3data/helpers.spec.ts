@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IPClaim, IPPool, Metal3Data } from '@stableip/ipam-core';
+import type { IPPool, Metal3Data } from '@stableip/ipam-core';
 import { appliedPreAllocationKeys } from './coverage-reconciler';
-import { ownedByUid } from './data-reconciler';
 import { lowestFreeIndex, templateKeyOf } from './template-reconciler';
 
 describe('lowestFreeIndex (CAPM3 index allocation)', () => {
@@ -13,28 +12,6 @@ describe('lowestFreeIndex (CAPM3 index allocation)', () => {
     [[5], 0],
   ])('used %j → %i', (used, expected) => {
     expect(lowestFreeIndex(new Set(used))).toBe(expected);
-  });
-});
-
-describe('ownedByUid', () => {
-  const claim = (apiVersion: string, kind: string, uid: string): IPClaim => ({
-    apiVersion: 'ipam.metal3.io/v1alpha1',
-    kind: 'IPClaim',
-    metadata: { name: 'c', ownerReferences: [{ apiVersion, kind, name: 'd', uid }] },
-    spec: { pool: { name: 'p' } },
-  });
-  it.each([
-    ['same uid, v1beta2', claim('infrastructure.cluster.x-k8s.io/v1beta2', 'Metal3Data', 'u1'), true],
-    [
-      'same uid, v1beta1 (version not compared)',
-      claim('infrastructure.cluster.x-k8s.io/v1beta1', 'Metal3Data', 'u1'),
-      true,
-    ],
-    ['other uid, same name', claim('infrastructure.cluster.x-k8s.io/v1beta2', 'Metal3Data', 'u2'), false],
-    ['other group', claim('example.com/v1', 'Metal3Data', 'u1'), false],
-    ['other kind', claim('infrastructure.cluster.x-k8s.io/v1beta2', 'Metal3Machine', 'u1'), false],
-  ])('%s', (_name, object, owned) => {
-    expect(ownedByUid(object, 'u1')).toBe(owned);
   });
 });
 

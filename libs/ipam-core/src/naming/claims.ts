@@ -18,6 +18,7 @@ import {
 } from '../api/types';
 import { goQuote } from '../validation/field-error';
 import { type NamingError, namingError } from './errors';
+import { hostLabels } from './host-label';
 import { type PoolReference, isMetal3PoolReference, referencedPools } from './pools';
 
 export type BmhNameResult = { ok: true; name: string | undefined } | { ok: false; error: NamingError };
@@ -200,7 +201,7 @@ export function desiredIPClaimsForMetal3Data(input: DesiredClaimsInput): Desired
         dataLabels[Labels.dataName] = dataName;
         dataLabels[Labels.poolName] = pool.name;
       }
-      const labels = { ...dataLabels, [Labels.bareMetalHost]: bmhName };
+      const labels = { ...dataLabels, ...hostLabels(bmhName) };
       result.ipClaims.push({
         apiVersion: IPAM_METAL3_API_VERSION,
         kind: 'IPClaim',
@@ -229,7 +230,7 @@ export function desiredIPClaimsForMetal3Data(input: DesiredClaimsInput): Desired
       }
       // CAPI claims carry the Metal3Data's labels as given (upstream's map-order leak of
       // data-name/pool-name into them is not reproduced).
-      const labels = { ...(metal3Data.metadata.labels ?? {}), [Labels.bareMetalHost]: bmhName };
+      const labels = { ...(metal3Data.metadata.labels ?? {}), ...hostLabels(bmhName) };
       result.ipAddressClaims.push({
         apiVersion: IPAM_CAPI_API_VERSION,
         kind: 'IPAddressClaim',

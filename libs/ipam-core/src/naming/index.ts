@@ -21,3 +21,4 @@ export {
   type ReferencedPoolsResult,
 } from './pools';
 export { type NamingError, type NamingErrorCode } from './errors';
+export { hostLabels, hostOfClaimName } from './host-label';

@@ -30,11 +30,16 @@ export function admissionWarnings(kind: KindKey, object: KubeObject): PlanWarnin
   ];
 }
 
+export { bmhNameFromMetal3Machine } from '../naming';
 export {
-  bmhNameFromMetal3Machine,
-  candidateClaimNames,
-  desiredIPClaimsForMetal3Data,
-  ipAddressClaimName,
-  isMetal3PoolReference,
-  referencedPools,
-} from '../naming';
+  claimFailure,
+  claimKey,
+  claimLookups,
+  decideMetal3Data,
+  type Metal3DataDecision,
+  machineNameOf,
+  metal3MachineNameOf,
+  releaseLookups,
+  type Metal3DataWorld,
+  type PoolClaimDecision,
+} from '../capm3-model';

@@ -1,4 +1,4 @@
-export { plan } from './plan';
+export { plan, planMetal3DataDecisions } from './plan';
 export type {
   PlanSnapshot,
   PlanOptions,

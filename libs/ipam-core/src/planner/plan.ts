@@ -9,7 +9,8 @@ import type {
   Metal3Data,
   Metal3IPAddress,
 } from '../api/types';
-import { reconcileMetal3Data } from './capm3';
+import { metal3DataWorld, reconcileMetal3Data } from './capm3';
+import { decideMetal3Data, type Metal3DataDecision } from './deps';
 import { admissionWarnings } from './deps';
 import { type PoolMembers, type ReconcileContext, reconcilePool } from './pool-reconciler';
 import { seededRandom } from './rng';
@@ -52,8 +53,7 @@ export function objectKey(object: KubeObject): ObjectKey {
   };
 }
 
-/** Computes the fixed point of what ip-address-manager and CAPM3 would write for `snapshot`. */
-export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanResult {
+function loadSnapshot(snapshot: PlanSnapshot): { store: ObjectStore; loadWarnings: PlanWarning[] } {
   const store = new ObjectStore();
   const loadWarnings: PlanWarning[] = [];
   for (const [field, kind] of snapshotKinds) {
@@ -68,6 +68,29 @@ export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanRes
       loadWarnings.push(...admissionWarnings(kind, object));
     }
   }
+  return { store, loadWarnings };
+}
+
+/**
+ * What the CAPM3 model decides for each Metal3Data of the snapshot as it stands (the plan's
+ * first pass, before anything is written), keyed `namespace/name`.
+ */
+export function planMetal3DataDecisions(
+  snapshot: PlanSnapshot,
+  options: Pick<PlanOptions, 'bmhNameBasedPreallocation'> = {},
+): Map<string, Metal3DataDecision> {
+  const { store } = loadSnapshot(snapshot);
+  const decisions = new Map<string, Metal3DataDecision>();
+  for (const entry of store.list<Metal3Data>('Metal3Data')) {
+    const world = metal3DataWorld(store, entry.current, options.bmhNameBasedPreallocation ?? false);
+    decisions.set(`${entry.namespace}/${entry.name}`, decideMetal3Data(world));
+  }
+  return decisions;
+}
+
+/** Computes the fixed point of what ip-address-manager and CAPM3 would write for `snapshot`. */
+export function plan(snapshot: PlanSnapshot, options: PlanOptions = {}): PlanResult {
+  const { store, loadWarnings } = loadSnapshot(snapshot);
 
   const sources = new Map<Entry, AllocationSourceName>();
   const seed = options.seed ?? DEFAULT_SEED;
