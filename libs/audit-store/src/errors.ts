@@ -5,7 +5,12 @@ export type AuditStoreErrorCode =
   | 'UNKNOWN_CLUSTER'
   | 'ASSIGNMENT_CONFLICT'
   | 'MIGRATION_FAILED'
-  | 'EMBEDDED_POSTGRES_FAILED';
+  | 'EMBEDDED_POSTGRES_FAILED'
+  | 'INVALID_KEY'
+  | 'INVALID_CHECKPOINT'
+  | 'CHECKPOINT_STORE_FAILED'
+  | 'CHAIN_BROKEN'
+  | 'ARCHIVE_FAILED';
 
 export class AuditStoreError extends Error {
   override readonly name = 'AuditStoreError';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventHash, GENESIS_HASH, normalizeJson, type HashedEventFields } from './hash';
+import { eventHash, GENESIS_HASH, HASH_FORMAT_VERSION, normalizeJson, type HashedEventFields } from './hash';
 
 const base: HashedEventFields = {
   cluster: 'lab',
@@ -14,9 +14,11 @@ const base: HashedEventFields = {
   before: null,
   after: { spec: { address: '192.168.111.120', prefix: 24 }, metadata: { labels: { a: '1' } } },
   observedAt: new Date('2025-11-25T06:00:00.123Z'),
+  recordedAt: new Date('2025-11-25T06:00:00.456Z'),
   source: 'watch',
   deletionObservedOnRelist: false,
   correlationId: null,
+  changedBy: [{ manager: 'kubectl-client-side-apply', operation: 'Update', time: '2025-11-25T06:00:00Z' }],
   prevHash: GENESIS_HASH,
 };
 
@@ -50,9 +52,27 @@ describe('eventHash', () => {
     ['deletionObservedOnRelist', { deletionObservedOnRelist: true }],
     ['correlationId', { correlationId: 'req-1' }],
     ['prevHash', { prevHash: 'f'.repeat(64) }],
+    ['recordedAt', { recordedAt: new Date('2025-11-25T06:00:00.457Z') }],
+    ['changedBy', { changedBy: [{ manager: 'stableip-autopin', operation: 'Apply' }] }],
   ];
   it.each(changes)('changes when %s changes', (_field, change) => {
     expect(eventHash({ ...base, ...change })).not.toBe(eventHash(base));
+  });
+
+  it('hashes new events with version 2', () => {
+    expect(HASH_FORMAT_VERSION).toBe(2);
+    expect(eventHash(base)).toBe(eventHash(base, 2));
+    expect(eventHash(base, 1)).not.toBe(eventHash(base, 2));
+  });
+
+  it('keeps version 1 hashes exactly as chains written before versioning stored them', () => {
+    // Computed by the hash function as it was before version 2 existed.
+    expect(eventHash(base, 1)).toBe('919ba8a6781eef703bd5fc90ee016210457f4f8a2ea5c71867a72d55d940e76c');
+  });
+
+  it('version 1 does not cover recordedAt or changedBy (hence version 2)', () => {
+    const later = { ...base, recordedAt: new Date('2030-01-01T00:00:00Z'), changedBy: null };
+    expect(eventHash(later, 1)).toBe(eventHash(base, 1));
   });
 });
 

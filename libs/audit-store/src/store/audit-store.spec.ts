@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH } from '../chain/hash';
+import { eventHash, GENESIS_HASH } from '../chain/hash';
 import { isAuditStoreError } from '../errors';
 import { useMigratedStore } from '../test-support/database';
 import type { AssignmentChange, NewEvent } from './types';
@@ -167,10 +167,84 @@ describe('verifyChain', () => {
           eventsChecked: 1,
           headSeq: 1,
           headHash: event.hash,
+          prunedThroughSeq: 0,
           brokenLink: null,
         },
       ],
     });
+    expect(event.hashVersion).toBe(2);
+  });
+
+  it('covers recordedAt (hash version 2): moving the recording time breaks the chain', async () => {
+    const { event } = await ctx.store.appendEvent(ipAddressEvent('v2-recorded-at', '1'));
+    await sql(`
+      BEGIN;
+      ALTER TABLE event DISABLE TRIGGER event_append_only;
+      UPDATE event SET recorded_at = recorded_at - interval '30 days' WHERE id = ${event.id};
+      ALTER TABLE event ENABLE TRIGGER event_append_only;
+      COMMIT;`);
+    const result = await ctx.store.verifyChain('v2-recorded-at');
+    expect(result.firstBrokenLink).toMatchObject({ eventId: event.id, check: 'hash' });
+  });
+
+  it('still verifies a chain written before versioning (version 1) and continues it in version 2', async () => {
+    const observedAt = new Date('2025-11-20T10:00:00.000Z');
+    const fields = {
+      cluster: 'v1-legacy',
+      seq: 1,
+      namespace: 'metal3',
+      kind: 'IPPool',
+      apiGroup: 'ipam.metal3.io',
+      name: 'pool',
+      uid: 'uid-legacy',
+      resourceVersion: '5',
+      action: 'create',
+      before: null,
+      after: { spec: { namePrefix: 'pool' } },
+      observedAt,
+      recordedAt: new Date('2025-11-20T10:00:01.000Z'),
+      source: 'watch',
+      deletionObservedOnRelist: false,
+      correlationId: null,
+      changedBy: null,
+      prevHash: GENESIS_HASH,
+    };
+    const legacyHash = eventHash(fields, 1);
+    // As the recorder wrote it before version 2: recorded_at from the column default, version 1.
+    await sql(
+      `WITH c AS (INSERT INTO cluster (name, head_seq, head_hash) VALUES ('v1-legacy', 1, $1) RETURNING id)
+       INSERT INTO event (cluster_id, seq, namespace, kind, api_group, name, uid, resource_version, action,
+                          after, observed_at, source, prev_hash, hash)
+       SELECT id, 1, 'metal3', 'IPPool', 'ipam.metal3.io', 'pool', 'uid-legacy', '5', 'create',
+              '{"spec": {"namePrefix": "pool"}}', $2, 'watch', $3, $1 FROM c`,
+      [legacyHash, observedAt, GENESIS_HASH],
+    );
+    const { event } = await ctx.store.appendEvent(
+      ipAddressEvent('v1-legacy', '6', {
+        changedBy: [
+          { manager: 'kubectl-client-side-apply', operation: 'Update', time: '2025-11-20T10:05:00Z' },
+        ],
+      }),
+    );
+    expect(event).toMatchObject({ seq: 2, prevHash: legacyHash, hashVersion: 2 });
+    expect(event.changedBy).toEqual([
+      { manager: 'kubectl-client-side-apply', operation: 'Update', time: '2025-11-20T10:05:00Z' },
+    ]);
+    const result = await ctx.store.verifyChain('v1-legacy');
+    expect(result).toMatchObject({ ok: true, eventsChecked: 2 });
+  });
+
+  it('rejects a downgrade to hash version 1 after a version 2 event', async () => {
+    await ctx.store.appendEvent(ipAddressEvent('v2-downgrade', '1'));
+    const { event } = await ctx.store.appendEvent(ipAddressEvent('v2-downgrade', '2'));
+    await sql(`
+      BEGIN;
+      ALTER TABLE event DISABLE TRIGGER event_append_only;
+      UPDATE event SET hash_version = 1 WHERE id = ${event.id};
+      ALTER TABLE event ENABLE TRIGGER event_append_only;
+      COMMIT;`);
+    const result = await ctx.store.verifyChain('v2-downgrade');
+    expect(result.firstBrokenLink).toMatchObject({ eventId: event.id, check: 'hashVersion' });
   });
 
   it('refuses to change the log through SQL (append-only trigger)', async () => {

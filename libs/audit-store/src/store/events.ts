@@ -1,5 +1,12 @@
 // The append-only change log: idempotent, hash-chained appends serialized per cluster.
-import { eventHash, normalizeJson, type JsonValue } from '../chain/hash';
+import {
+  eventHash,
+  HASH_FORMAT_VERSION,
+  normalizeJson,
+  type FieldManagerChange,
+  type HashVersion,
+  type JsonValue,
+} from '../chain/hash';
 import { AuditStoreError } from '../errors';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Event as EventRow } from '../generated/prisma/client.js';
@@ -63,6 +70,14 @@ function validate(input: NewEvent): void {
   if (!(input.observedAt instanceof Date) || Number.isNaN(input.observedAt.getTime())) {
     throw new AuditStoreError('INVALID_ARGUMENT', 'observedAt must be a valid Date');
   }
+  for (const [index, entry] of (input.changedBy ?? []).entries()) {
+    if (typeof entry?.manager !== 'string' || entry.manager === '' || typeof entry.operation !== 'string') {
+      throw new AuditStoreError(
+        'INVALID_ARGUMENT',
+        `changedBy[${index}] needs a non-empty manager and an operation (from managedFields)`,
+      );
+    }
+  }
   if (input.deletionObservedOnRelist && (input.action !== 'delete' || input.source !== 'relist')) {
     throw new AuditStoreError(
       'INVALID_ARGUMENT',
@@ -90,6 +105,8 @@ export function toAuditEvent(row: EventRow, cluster: string): AuditEvent {
     source: row.source as EventSource,
     deletionObservedOnRelist: row.deletionObservedOnRelist,
     correlationId: row.correlationId,
+    changedBy: (row.changedBy ?? null) as FieldManagerChange[] | null,
+    hashVersion: row.hashVersion as HashVersion,
     prevHash: row.prevHash,
     hash: row.hash,
   };
@@ -97,6 +114,12 @@ export function toAuditEvent(row: EventRow, cluster: string): AuditEvent {
 
 function jsonColumn(value: JsonValue | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
+/** The attribution as jsonb will return it; an empty list is "nobody known", stored as null. */
+function changedByOf(input: NewEvent): FieldManagerChange[] | null {
+  if (!input.changedBy || input.changedBy.length === 0) return null;
+  return normalizeJson(input.changedBy) as unknown as FieldManagerChange[];
 }
 
 function idempotencyKey(uid: string, resourceVersion: string, action: string): string {
@@ -146,6 +169,8 @@ export async function appendEventsIn(
       ]),
     );
 
+    // One recording time per batch and cluster, hashed (version 2) rather than left to a column default.
+    const recordedAt = new Date();
     let headSeq = cluster.headSeq;
     let headHash = cluster.headHash;
     const pending: { index: number; key: string; data: Prisma.EventCreateManyInput }[] = [];
@@ -174,13 +199,15 @@ export async function appendEventsIn(
         before: normalizeJson(input.before),
         after: normalizeJson(input.after),
         observedAt: input.observedAt,
+        recordedAt,
         source: input.source,
         deletionObservedOnRelist: input.deletionObservedOnRelist ?? false,
         correlationId: input.correlationId ?? null,
+        changedBy: changedByOf(input),
         prevHash: headHash,
       };
-      const hash = eventHash(fields);
-      const { cluster: _name, before, after, ...columns } = fields;
+      const hash = eventHash(fields, HASH_FORMAT_VERSION);
+      const { cluster: _name, before, after, changedBy, ...columns } = fields;
       pending.push({
         index,
         key,
@@ -189,6 +216,8 @@ export async function appendEventsIn(
           clusterId: cluster.id,
           before: jsonColumn(before),
           after: jsonColumn(after),
+          changedBy: jsonColumn(changedBy as JsonValue | null),
+          hashVersion: HASH_FORMAT_VERSION,
           hash,
         },
       });

@@ -1,7 +1,7 @@
 // Public shapes of the audit store. Ids of rows are decimal strings (JSON- and GraphQL-friendly).
-import type { JsonValue } from '../chain/hash';
+import type { FieldManagerChange, HashVersion, JsonValue } from '../chain/hash';
 
-export type { JsonValue };
+export type { FieldManagerChange, HashVersion, JsonValue };
 
 export const EVENT_ACTIONS = ['create', 'update', 'delete'] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
@@ -42,6 +42,8 @@ export interface NewEvent {
   deletionObservedOnRelist?: boolean;
   /** Groups the events caused by one change (NetBox's request_id). */
   correlationId?: string;
+  /** Who made the change: the field managers whose managedFields entries it added or touched. */
+  changedBy?: FieldManagerChange[];
 }
 
 export interface AuditEvent {
@@ -62,6 +64,9 @@ export interface AuditEvent {
   source: EventSource;
   deletionObservedOnRelist: boolean;
   correlationId: string | null;
+  /** Null when not known (events recorded before attribution, or a change no manager claims). */
+  changedBy: FieldManagerChange[] | null;
+  hashVersion: HashVersion;
   prevHash: string;
   hash: string;
 }
@@ -228,8 +233,8 @@ export interface BrokenLink {
   /** Id of the first event that fails verification; null when the cluster row's head is what fails. */
   eventId: string | null;
   seq: number;
-  /** `hash`: the row's content no longer matches its hash; `prevHash`: it does not link to its predecessor; `seq`: a gap or reordering; `head`: the cluster's recorded head disagrees with its last event. */
-  check: 'hash' | 'prevHash' | 'seq' | 'head';
+  /** `hash`: the row's content no longer matches its hash; `prevHash`: it does not link to its predecessor; `seq`: a gap or reordering; `head`: the cluster's recorded head disagrees with its last event; `hashVersion`: an event hashed with an older field set than its predecessor (a downgrade). */
+  check: 'hash' | 'prevHash' | 'seq' | 'head' | 'hashVersion';
   expected: string;
   actual: string;
 }
@@ -240,6 +245,8 @@ export interface ClusterChainResult {
   eventsChecked: number;
   headSeq: number;
   headHash: string;
+  /** The chain in the database starts after this position (0: nothing was ever pruned). */
+  prunedThroughSeq: number;
   brokenLink: BrokenLink | null;
 }
 
