@@ -133,6 +133,13 @@ export {
 export {
   plan,
   planMetal3DataDecisions,
+  planPool,
+  PoolLedger,
+  type AddressKind,
+  type PoolPlanInput,
+  type PoolPlan,
+  type PoolAllocationMade,
+  type AddressNameConflictWarning,
   type PlanSnapshot,
   type PlanOptions,
   type PlanResult,
