@@ -1,5 +1,4 @@
 export { plan, planMetal3DataDecisions } from './plan';
-export { plan } from './plan';
 export { planPool, type PoolPlanInput, type PoolPlan, type PoolAllocationMade } from './plan-pool';
 export { PoolLedger, type AddressKind } from './pool-ledger';
 export type {
