@@ -207,14 +207,16 @@ export async function seedBench(
         before,
         after,
         observedAt: new Date(at),
+        recordedAt: new Date(at),
         source: 'watch',
         deletionObservedOnRelist: false,
         correlationId: null,
+        changedBy: null,
         prevHash,
         hash: '',
       };
       const { id: _id, hash: _hash, ...hashed } = fields;
-      const hash = eventHash(hashed);
+      const hash = eventHash(hashed, 1); // rows keep the column default hash_version 1
       await eventBatch.add(
         seq,
         kind,
