@@ -38,8 +38,10 @@ describe('migrate (WASM schema engine, no native engine)', () => {
       'assignment',
       'cluster',
       'event',
+      'event_prune',
       'host',
       'pool',
+      'retained_object',
     ]);
     const recorded = await query<{ migration_name: string; finished_at: Date | null }>(
       db.url,
