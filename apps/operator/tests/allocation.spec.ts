@@ -284,11 +284,14 @@ describe('allocation', () => {
   });
 
   it('reports through events, metrics and readiness', async () => {
-    // Allocation events are recorded on the pool, so a burst in one pool is one event series.
-    const events = await c.client
-      .resource(EventResource)
-      .list({ namespace: ns, fieldSelector: 'involvedObject.name=seq,reason=AddressAllocated' });
-    expect(events.items.map((event) => event.message)).toContain(
+    // Allocations are Events of the pool: a burst is one correlated series, not one Event per claim.
+    const events = await waitFor('allocation events of the pool', async () => {
+      const list = await c.client
+        .resource(EventResource)
+        .list({ namespace: ns, fieldSelector: 'involvedObject.name=seq,reason=AddressAllocated' });
+      return list.items.length >= 4 ? list.items : undefined;
+    });
+    expect(events.map((e) => (e as { message?: string }).message)).toContain(
       'Allocated 10.0.0.10 (seq-10-0-0-10) to IPClaim c1',
     );
     const ready = await fetch(`http://127.0.0.1:${String(started['probePort'])}/readyz`);
