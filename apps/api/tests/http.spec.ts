@@ -121,7 +121,6 @@ describe('exports', () => {
       targets: ['192.168.111.150'],
       recordType: 'A',
       recordTTL: 300,
-      labels: { 'stableip.dev/cluster': 'lab', 'stableip.dev/host': 'node-2' },
     });
     expect(endpoints).toContainEqual(
       expect.objectContaining({
@@ -139,7 +138,7 @@ describe('exports', () => {
     const endpoints = JSON.parse(
       (
         await get(
-          '/export/external-dns?cluster=lab&ptr=true&host-template={bmh}.dc1.test&label=role=control-plane',
+          '/export/external-dns?cluster=lab&ptr=true&hostTemplate={bmh}.dc1.test&hostLabels=role=control-plane',
         )
       ).text,
     );
@@ -153,17 +152,17 @@ describe('exports', () => {
       expect.objectContaining({ dnsName: 'node-0.dc1.test', recordType: 'AAAA', targets: ['fd00::100'] }),
       expect.objectContaining({ recordType: 'PTR', targets: ['node-0.dc1.test'] }),
     ]);
-    const bad = await get('/export/external-dns?host-template={host}.x');
+    const bad = await get('/export/external-dns?hostTemplate={host}.x');
     expect(bad.status).toBe(400);
   });
 
   it('DNSEndpoint YAML parses and carries the endpoints', async () => {
     const docs = yamlDocs((await get('/export/dnsendpoint.yaml?cluster=lab&pool=v4')).text);
     expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name, d.metadata.namespace])).toEqual([
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-0', 'metal3'],
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-1', 'metal3'],
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-2', 'metal3'],
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-4', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'lab-metal3-node-0', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'lab-metal3-node-1', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'lab-metal3-node-2', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'lab-metal3-node-4', 'metal3'],
     ]);
     expect(docs[3].spec.endpoints).toEqual([
       expect.objectContaining({
@@ -175,7 +174,7 @@ describe('exports', () => {
   });
 
   it('cert-manager: SANs as JSON and Certificates as YAML', async () => {
-    const subjects = JSON.parse((await get('/export/certificates.json?cluster=lab&label=rack=b')).text);
+    const subjects = JSON.parse((await get('/export/certificates.json?cluster=lab&hostLabels=rack=b')).text);
     expect(subjects).toEqual([
       {
         cluster: 'lab',
@@ -186,14 +185,18 @@ describe('exports', () => {
       },
     ]);
     const docs = yamlDocs(
-      (await get('/export/certificates.yaml?cluster=lab&issuer=vault&issuer-kind=Issuer&label=rack=b')).text,
+      (
+        await get(
+          '/export/certificates.yaml?cluster=lab&issuerName=vault&issuerKind=Issuer&hostLabels=rack=b',
+        )
+      ).text,
     );
     expect(docs).toEqual([
       expect.objectContaining({
         apiVersion: 'cert-manager.io/v1',
         kind: 'Certificate',
         spec: {
-          secretName: 'node-1-tls',
+          secretName: 'lab-metal3-node-1-tls',
           issuerRef: { name: 'vault', kind: 'Issuer', group: 'cert-manager.io' },
           dnsNames: ['node-1.lab.example.com'],
           ipAddresses: ['192.168.111.101', 'fd00::101'],
@@ -205,8 +208,8 @@ describe('exports', () => {
   it('Calico GlobalNetworkSet, Cilium CiliumCIDRGroup and NetworkPolicy YAML carry /32 and /128 host routes', async () => {
     const calico = yamlDocs((await get('/export/calico.yaml?cluster=lab')).text);
     expect(calico.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
-      ['projectcalico.org/v3', 'GlobalNetworkSet', 'lab-v4'],
-      ['projectcalico.org/v3', 'GlobalNetworkSet', 'lab-v6'],
+      ['projectcalico.org/v3', 'GlobalNetworkSet', 'lab-metal3-v4'],
+      ['projectcalico.org/v3', 'GlobalNetworkSet', 'lab-metal3-v6'],
     ]);
     expect(calico[0].spec.nets).toEqual([
       '192.168.111.100/32',
@@ -242,10 +245,10 @@ describe('exports', () => {
   it('nftables: an atomic flush + add script', async () => {
     const script = (await get('/export/nftables.nft?cluster=lab')).text;
     expect(script).toContain(
-      'flush set inet stableip lab_v4_v4\nadd element inet stableip lab_v4_v4 { 192.168.111.100, 192.168.111.101, 192.168.111.103, 192.168.111.150 }',
+      'flush set inet stableip lab_metal3_v4_v4\nadd element inet stableip lab_metal3_v4_v4 { 192.168.111.100, 192.168.111.101, 192.168.111.103, 192.168.111.150 }',
     );
     expect(script).toContain(
-      'add element inet stableip lab_v6_v6 { fd00::100, fd00::101, fd00::102, fd00::104 }',
+      'add element inet stableip lab_metal3_v6_v6 { fd00::100, fd00::101, fd00::102, fd00::104 }',
     );
     if (!nft) return;
     const dir = mkdtempSync(join(tmpdir(), 'stableip-api-nft-'));
@@ -264,6 +267,47 @@ describe('exports', () => {
     expect(body.data.exports.nftables).toBe((await get('/export/nftables.nft?cluster=lab&pool=v4')).text);
     expect(body.data.exports.calicoYaml).toBe((await get('/export/calico.yaml?cluster=lab&pool=v4')).text);
     expect(body.data.exports.externalDns).toHaveLength(4);
+  });
+
+  it('ETag and Last-Modified: a repeated poll gets 304 without a body, a different selection does not', async () => {
+    const first = await get('/export/dnsendpoint.yaml?cluster=lab');
+    const etag = first.headers.get('etag');
+    const lastModified = first.headers.get('last-modified');
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(Date.parse(lastModified ?? '')).not.toBeNaN();
+    const again = await get('/export/dnsendpoint.yaml?cluster=lab', { ...auth, 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    const weak = await get('/export/dnsendpoint.yaml?cluster=lab', {
+      ...auth,
+      'if-none-match': `"x", W/${etag}`,
+    });
+    expect(weak.status).toBe(304);
+    const other = await get('/export/dnsendpoint.yaml?cluster=lab&pool=v4', {
+      ...auth,
+      'if-none-match': etag!,
+    });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('etag')).not.toBe(etag);
+    const since = await get('/export/dnsendpoint.yaml?cluster=lab', {
+      ...auth,
+      'if-modified-since': lastModified!,
+    });
+    expect(since.status).toBe(304);
+    const older = new Date(Date.parse(lastModified!) - 1000).toUTCString();
+    const changed = await get('/export/dnsendpoint.yaml?cluster=lab', {
+      ...auth,
+      'if-modified-since': older,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.text).toBe(first.text);
+  });
+
+  it('rejects query parameters under their old names with the GraphQL name', async () => {
+    const response = await get('/export/external-dns?cluster=lab&host-template={bmh}.x.test');
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text).error.message).toContain('it is called "hostTemplate"');
   });
 
   it('answers 404 for an unknown format', async () => {

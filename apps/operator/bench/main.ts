@@ -1,14 +1,18 @@
 // `npm run bench:operator`: the operator (a child process) against a real API server (kube-testenv).
-// For 1,000 and 5,000 IPClaims created at once, in one pool and spread over 10 pools, it measures
-// claims/s to all-allocated, p50/p99 claim-to-allocated latency, the operator's peak RSS and CPU,
+// For N IPClaims created at once, in one pool and spread over P pools, it measures claims/s to
+// all-allocated, p50/p99 claim-to-allocated latency, the operator's CPU per claim, its RSS growth
+// per cached claim+address, the API writes per claim (from the API server's own request counter),
 // and — in the same run, against the same server — the raw throughput of creating as many
-// IPAddress objects from one Node client (the physical limit of this machine), as a ratio.
-// Options: --sizes=1000,5000  --pools=1,10  --json  --concurrency=50 (client-side create parallelism)
+// IPAddress objects from one Node client (the physical limit of this machine), as a ratio. After
+// the one-pool burst it creates claims one at a time into that now steady pool (p99 latency).
+// It fails when the operator logged an error-level line or a transport error.
+// Options: --sizes=1000,10000  --pools=1,100  --steady=100  --json  --concurrency=50
+//          --operator-bundle=dist/main.js (compare another build against the same server)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Informer, KubeClient } from '@stableip/kube-runtime';
-import { createTestNamespace, loadKubeConfig, startKubeTestEnv } from '@stableip/kube-testenv';
+import { createTestNamespace, kubeRequest, loadKubeConfig, startKubeTestEnv } from '@stableip/kube-testenv';
 import type { IPClaim, Metal3IPAddress } from '@stableip/ipam-core';
 import { IPClaimResource, IPPoolResource, Metal3IPAddressResource } from '../src/resources';
 import { installOperatorCrds } from '../tests/crds';
@@ -17,8 +21,12 @@ import { ipClaim, ipPool, runOperator, waitFor } from '../tests/support';
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) =>
   args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const sizes = flag('sizes', '1000,5000').split(',').map(Number);
-const poolCounts = flag('pools', '1,10').split(',').map(Number);
+const sizes = flag('sizes', '1000,10000').split(',').map(Number);
+const poolCounts = flag('pools', '1,100').split(',').map(Number);
+const steadyClaims = Number(flag('steady', '100'));
+const operatorBundle = args.some((a) => a.startsWith('--operator-bundle='))
+  ? join(process.cwd(), flag('operator-bundle', ''))
+  : undefined;
 const concurrency = Number(flag('concurrency', '50'));
 const asJson = args.includes('--json');
 const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,8 +41,27 @@ interface Scenario {
   p99Ms: number;
   operatorPeakRssMb: number;
   operatorCpuSeconds: number;
+  cpuMsPerClaim: number;
+  rssKbPerClaim: number;
+  writesPerClaim: number;
+  /** Claims created one by one into the steady pool afterwards (one-pool runs only). */
+  steadyP99Ms: number | undefined;
+  errorLines: number;
+  transportErrors: number;
   rawAddressesPerSecond: number;
   ratio: number;
+}
+
+/** Mutating requests the API server has served so far (apiserver_request_total). */
+async function apiWrites(kubeconfig: string): Promise<number> {
+  const text = String(await kubeRequest(loadKubeConfig(kubeconfig), 'GET', '/metrics'));
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!/verb="(POST|PATCH|PUT|DELETE)"/.test(line)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -63,6 +90,10 @@ function procStats(pid: number): { peakRssMb: number; cpuSeconds: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
   return { peakRssMb: hwm / 1024, cpuSeconds: ticks / 100 };
+}
+
+function currentRssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 }
 
 /** The physical limit: one Node client creating `count` IPAddress objects, same parallelism. */
@@ -97,13 +128,19 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
         .resource(IPPoolResource)
         .create(ipPool(ns.name, `pool-${p}`, { pools: [{ subnet: `10.${p}.0.0/16` }] }));
     }
-    const operator = runOperator(kubeconfig, [
-      `--namespace=${ns.name}`,
-      '--leader-elect=false',
-      '--enable-webhooks=false',
-      `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'info'}`,
-    ]);
+    const operator = runOperator(
+      kubeconfig,
+      [
+        `--namespace=${ns.name}`,
+        '--leader-elect=false',
+        '--enable-webhooks=false',
+        `--log-level=${process.env['BENCH_LOG_LEVEL'] ?? 'info'}`,
+      ],
+      {},
+      operatorBundle,
+    );
     await operator.started;
+    const baselineRssKb = currentRssKb(operator.child.pid!);
 
     // Watch allocations as the operator's users would see them.
     const createdAt = new Map<string, number>();
@@ -124,6 +161,7 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
     process.stderr.write(`  operator up, watching claims; creating ${claims} claims...\n`);
 
     const names = Array.from({ length: claims }, (_, i) => `claim-${String(i).padStart(5, '0')}`);
+    const writesBefore = await apiWrites(kubeconfig);
     const started = performance.now();
     await runLimited(names, concurrency, async (name) => {
       const i = Number(name.slice(6));
@@ -138,8 +176,30 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
     });
     const allocateMs = Math.max(...allocatedAt.values()) - started;
     const stats = procStats(operator.child.pid!);
+    // Let trailing status and Event writes land before counting.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const writes = (await apiWrites(kubeconfig)) - writesBefore - claims; // minus our own creates
+    let steadyP99Ms: number | undefined;
+    if (pools === 1 && steadyClaims > 0) {
+      const steady: number[] = [];
+      for (let i = 0; i < steadyClaims; i++) {
+        const name = `steady-${String(i).padStart(5, '0')}`;
+        const at = performance.now();
+        await client.resource(IPClaimResource).create(ipClaim(ns.name, name, 'pool-0'));
+        await waitFor(`steady claim ${name}`, async () => allocatedAt.has(name), {
+          timeoutMs: 120_000,
+          intervalMs: 2,
+        });
+        steady.push(allocatedAt.get(name)! - at);
+      }
+      steadyP99Ms = percentile(steady.sort((a, b) => a - b), 99);
+    }
     watcher.stop();
     await operator.kill('SIGTERM');
+    const errorLines = operator.logs.filter((l) => typeof l['level'] === 'number' && (l['level'] as number) >= 50);
+    const transportErrors = operator.logs.filter((l) => /Premature close|ECONNRESET|socket hang up/.test(JSON.stringify(l)));
+    for (const line of [...errorLines, ...transportErrors].slice(0, 5))
+      process.stderr.write(`  operator: ${JSON.stringify(line).slice(0, 400)}\n`);
 
     const latencies = names.map((n) => allocatedAt.get(n)! - createdAt.get(n)!).sort((a, b) => a - b);
     const rawAddressesPerSecond = await rawCreateRate(
@@ -158,6 +218,12 @@ async function scenario(kubeconfig: string, claims: number, pools: number): Prom
       p99Ms: percentile(latencies, 99),
       operatorPeakRssMb: stats.peakRssMb,
       operatorCpuSeconds: stats.cpuSeconds,
+      cpuMsPerClaim: (stats.cpuSeconds * 1000) / claims,
+      rssKbPerClaim: (stats.peakRssMb * 1024 - baselineRssKb) / claims,
+      writesPerClaim: writes / claims,
+      steadyP99Ms,
+      errorLines: errorLines.length,
+      transportErrors: transportErrors.length,
       rawAddressesPerSecond,
       ratio: claimsPerSecond / rawAddressesPerSecond,
     };
@@ -199,7 +265,11 @@ async function main(): Promise<void> {
     'p50 ms',
     'p99 ms',
     'operator peak RSS MB',
-    'operator CPU s',
+    'RSS KB/claim',
+    'CPU ms/claim',
+    'writes/claim',
+    'steady p99 ms',
+    'errors',
     'raw IPAddress creates/s',
     'ratio',
   ];
@@ -210,7 +280,11 @@ async function main(): Promise<void> {
     fmt(r.p50Ms),
     fmt(r.p99Ms),
     fmt(r.operatorPeakRssMb),
-    fmt(r.operatorCpuSeconds, 1),
+    fmt(r.rssKbPerClaim, 2),
+    fmt(r.cpuMsPerClaim, 2),
+    fmt(r.writesPerClaim, 2),
+    r.steadyP99Ms === undefined ? '-' : fmt(r.steadyP99Ms),
+    String(r.errorLines + r.transportErrors),
     fmt(r.rawAddressesPerSecond, 1),
     `${fmt(r.ratio * 100)}%`,
   ]);
@@ -218,6 +292,11 @@ async function main(): Promise<void> {
     `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`,
   );
   console.log(`\n(${out})`);
+  const failing = results.filter((r) => r.errorLines + r.transportErrors > 0);
+  if (failing.length > 0) {
+    console.error(`FAIL: error-level log lines or transport errors in ${failing.length} scenario(s)`);
+    process.exit(1);
+  }
 }
 
 await main();

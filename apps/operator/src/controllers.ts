@@ -1,14 +1,7 @@
-// Controller groups selectable with --controllers. Each group contributes informers (started on
-// every replica, so a standby has warm caches) and controllers (started only on the leader).
-// `metal3data` (issue 6) registers itself here.
-import type {
-  Controller,
-  EventRecorder,
-  Informer,
-  KubeClient,
-  KubeObject,
-  Logger,
-} from '@stableip/kube-runtime';
+// Controller groups selectable with --controllers. Each group takes its informers from the
+// manager's shared cache (started on every replica, so a standby has warm caches) and contributes
+// controllers (started only on the leader).
+import type { Controller, EventRecorder, InformerCache, KubeClient, Logger } from '@stableip/kube-runtime';
 import type { Registry } from 'prom-client';
 import { createIpamControllers } from './ipam/controller';
 import { createMetal3DataControllers } from './metal3data/controller';
@@ -16,6 +9,8 @@ import type { ControllerGroup, OperatorOptions } from './options';
 
 export interface GroupContext {
   client: KubeClient;
+  /** One informer per kind for the whole process. */
+  cache: InformerCache;
   options: OperatorOptions;
   registry: Registry;
   events: EventRecorder;
@@ -23,47 +18,44 @@ export interface GroupContext {
 }
 
 export interface ControllerGroupInstance {
-  informers: Informer<KubeObject>[];
   controllers: Controller[];
 }
 
 export type ControllerGroupFactory = (context: GroupContext) => ControllerGroupInstance;
 
 export const controllerGroups: Partial<Record<ControllerGroup, ControllerGroupFactory>> = {
-  ipam: ({ client, options, registry, events, logger }) => {
+  ipam: ({ client, cache, options, registry, events, logger }) => {
     const group = createIpamControllers({
       client,
-      namespace: options.namespace,
+      cache,
       concurrency: options.ippoolConcurrency,
       registry,
       events,
       logger: logger.child({ controllerGroup: 'ipam' }),
-      resyncPeriodMs: options.syncPeriodMs,
     });
-    return { informers: group.informers, controllers: [group.controller] };
+    return { controllers: [group.controller] };
   },
   // Issue 6: CAPM3's Metal3Data/template controllers plus coverage and auto-pin.
   metal3data: (context) => metal3DataGroup(context, true),
   // `coverage` alone; skipped when `metal3data` (which includes it) is also selected.
   coverage: (context) =>
     context.options.controllers.includes('metal3data')
-      ? { informers: [], controllers: [] }
+      ? { controllers: [] }
       : metal3DataGroup(context, false),
 };
 
 function metal3DataGroup(
-  { client, options, registry, events, logger }: GroupContext,
+  { client, cache, options, registry, events, logger }: GroupContext,
   metal3Data: boolean,
 ): ControllerGroupInstance {
   const group = createMetal3DataControllers({
     client,
-    namespace: options.namespace,
+    cache,
     registry,
     events,
     logger: logger.child({ controllerGroup: metal3Data ? 'metal3data' : 'coverage' }),
     bmhNameBasedPreallocation: options.enableBmhNameBasedPreallocation,
     metal3Data,
-    resyncPeriodMs: options.syncPeriodMs,
   });
   if (metal3Data) {
     logger.info(
@@ -71,5 +63,5 @@ function metal3DataGroup(
       `Metal3Data IPClaims are named ${options.enableBmhNameBasedPreallocation ? '{bmh}-{pool}' : '{metal3data}-{pool}'}`,
     );
   }
-  return { informers: group.informers, controllers: group.controllers };
+  return { controllers: group.controllers };
 }

@@ -5,13 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   EventRecorder,
+  InformerCache,
   KubeClient,
   LeaderElector,
   informersSyncedCheck,
   startProbeServer,
   type Controller,
-  type Informer,
-  type KubeObject,
   type Logger,
   type RunningServer,
 } from '@stableip/kube-runtime';
@@ -76,16 +75,22 @@ export async function startOperator(options: OperatorOptions, log: Logger): Prom
     logger: log,
   });
 
-  const informers: Informer<KubeObject>[] = [];
+  // One informer per kind for every controller group (controller-runtime's shared cache).
+  const cache = new InformerCache({
+    client,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    resyncPeriodMs: options.syncPeriodMs,
+    logger: log,
+  });
   const controllers: Controller[] = [];
   for (const group of options.controllers) {
     const factory = controllerGroups[group];
     if (!factory) throw new StartupError(`controller group "${group}" is not available in this build`);
-    const instance = factory({ client, options, registry, events, logger: log });
-    informers.push(...instance.informers);
+    const instance = factory({ client, cache, options, registry, events, logger: log });
     controllers.push(...instance.controllers);
   }
-  for (const informer of informers) informer.start();
+  const informers = cache.informers();
+  cache.start();
 
   // Webhooks run on every replica: admission is stateless and must survive a leader change.
   let webhook: RunningWebhookServer | undefined;
@@ -203,7 +208,7 @@ export async function startOperator(options: OperatorOptions, log: Logger): Prom
       await stopControllers();
       electionAbort.abort();
       await election; // releases the Lease
-      for (const informer of informers) informer.stop();
+      cache.stop();
       clearInterval(certWatch);
       await events.flush();
       await Promise.all([...servers.map((s) => s.close()), webhook?.close()]);

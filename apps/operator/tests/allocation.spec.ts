@@ -284,10 +284,16 @@ describe('allocation', () => {
   });
 
   it('reports through events, metrics and readiness', async () => {
-    const events = await c.client
-      .resource(EventResource)
-      .list({ namespace: ns, fieldSelector: 'involvedObject.name=c1,reason=AddressAllocated' });
-    expect(events.items[0]?.message).toBe('Allocated 10.0.0.10 (seq-10-0-0-10) from IPPool seq');
+    // Allocations are Events of the pool: a burst is one correlated series, not one Event per claim.
+    const events = await waitFor('allocation events of the pool', async () => {
+      const list = await c.client
+        .resource(EventResource)
+        .list({ namespace: ns, fieldSelector: 'involvedObject.name=seq,reason=AddressAllocated' });
+      return list.items.length >= 4 ? list.items : undefined;
+    });
+    expect(events.map((e) => (e as { message?: string }).message)).toContain(
+      'Allocated 10.0.0.10 (seq-10-0-0-10) to IPClaim c1',
+    );
     const ready = await fetch(`http://127.0.0.1:${String(started['probePort'])}/readyz`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${String(started['metricsPort'])}/metrics`)).text();

@@ -31,11 +31,13 @@ export function runOperator(
   kubeconfig: string,
   args: string[],
   env: Record<string, string> = {},
+  /** Another build of the operator (benchmarks compare builds against one server). */
+  bundle = operatorMain,
 ): OperatorProcess {
   const child = spawn(
     process.execPath,
     [
-      operatorMain,
+      bundle,
       `--kubeconfig=${kubeconfig}`,
       '--metrics-bind-address=127.0.0.1:0',
       '--health-probe-bind-address=127.0.0.1:0',

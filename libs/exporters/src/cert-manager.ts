@@ -1,8 +1,9 @@
 // cert-manager: per host the SANs ({dnsNames, ipAddresses}) and ready Certificate objects.
 import { addressesOfFamily } from './addresses';
 import { ExportError } from './errors';
-import { objectName, renderHostName } from './names';
-import { LABEL_CLUSTER, LABEL_HOST, LABEL_MANAGED_BY, MANAGED_BY, type ExportHost } from './types';
+import { fillTemplate, objectName, renderHostName } from './names';
+import { hostObjectLabels, hostObjectName } from './objects';
+import type { ExportHost } from './types';
 
 export interface CertificateSubject {
   cluster: string;
@@ -43,9 +44,14 @@ export interface IssuerRef {
   group?: string;
 }
 
+export const DEFAULT_SECRET_NAME_TEMPLATE = '{cluster}-{namespace}-{bmh}-tls';
+
 export interface CertificateOptions extends CertificateSubjectOptions {
   issuer: IssuerRef;
-  /** Secret name per host; placeholders {bmh}, {cluster}, {namespace}. Default `{bmh}-tls`. */
+  /**
+   * Secret name per host; placeholders {bmh}, {cluster}, {namespace}. Default
+   * `{cluster}-{namespace}-{bmh}-tls`: two Certificates must never write one Secret.
+   */
   secretNameTemplate?: string;
 }
 
@@ -68,33 +74,33 @@ export function certificateManifests(
 ): CertificateManifest[] {
   if (options.issuer.name.trim() === '')
     throw new ExportError('INVALID_OPTION', 'an issuer name is required');
-  const secretTemplate = options.secretNameTemplate ?? '{bmh}-tls';
-  return certificateSubjects(hosts, options).map((subject) => ({
-    apiVersion: 'cert-manager.io/v1' as const,
-    kind: 'Certificate' as const,
-    metadata: {
-      name: objectName(subject.host),
-      namespace: subject.namespace,
-      labels: {
-        [LABEL_CLUSTER]: subject.cluster,
-        [LABEL_HOST]: subject.host,
-        [LABEL_MANAGED_BY]: MANAGED_BY,
+  const secretTemplate = options.secretNameTemplate ?? DEFAULT_SECRET_NAME_TEMPLATE;
+  return certificateSubjects(hosts, options).map((subject) => {
+    const host = { cluster: subject.cluster, namespace: subject.namespace, name: subject.host };
+    return {
+      apiVersion: 'cert-manager.io/v1' as const,
+      kind: 'Certificate' as const,
+      metadata: {
+        name: hostObjectName(host),
+        namespace: subject.namespace,
+        labels: hostObjectLabels(host),
       },
-    },
-    spec: {
-      secretName: objectName(
-        secretTemplate
-          .replaceAll('{bmh}', subject.host)
-          .replaceAll('{cluster}', subject.cluster)
-          .replaceAll('{namespace}', subject.namespace),
-      ),
-      issuerRef: {
-        name: options.issuer.name,
-        kind: options.issuer.kind,
-        group: options.issuer.group ?? 'cert-manager.io',
+      spec: {
+        secretName: objectName(
+          fillTemplate(secretTemplate, {
+            bmh: subject.host,
+            cluster: subject.cluster,
+            namespace: subject.namespace,
+          }),
+        ),
+        issuerRef: {
+          name: options.issuer.name,
+          kind: options.issuer.kind,
+          group: options.issuer.group ?? 'cert-manager.io',
+        },
+        dnsNames: subject.dnsNames,
+        ipAddresses: subject.ipAddresses,
       },
-      dnsNames: subject.dnsNames,
-      ipAddresses: subject.ipAddresses,
-    },
-  }));
+    };
+  });
 }

@@ -13,6 +13,8 @@ import {
   dnsEndpointManifests,
   ExportError,
   externalDnsEndpoints,
+  hostObjectName,
+  labelValue,
   networkPolicies,
   nftablesScript,
   objectName,
@@ -89,6 +91,21 @@ describe('reverseDnsName and objectName', () => {
   ])('%j → %s', (parts, expected) => {
     expect(objectName(...parts)).toBe(expected);
   });
+  it('cuts long object names to 253 characters with a hash that keeps them apart', () => {
+    const long = 'n'.repeat(250);
+    const a = hostObjectName({ cluster: 'prod', namespace: 'metal3', name: `${long}a` });
+    const b = hostObjectName({ cluster: 'prod', namespace: 'metal3', name: `${long}b` });
+    expect(a.length).toBe(253);
+    expect(a).toMatch(/^prod-metal3-n+-[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+  });
+  it('turns names into valid label values (at most 63 characters, hash when cut)', () => {
+    expect(labelValue('node-1')).toBe('node-1');
+    const long = labelValue(`${'x'.repeat(70)}.example`);
+    expect(long.length).toBe(63);
+    expect(long).toMatch(/^x+-[0-9a-f]{8}$/);
+    expect(labelValue(`${'x'.repeat(70)}.other`)).not.toBe(long);
+  });
 });
 
 describe('external-dns', () => {
@@ -100,21 +117,18 @@ describe('external-dns', () => {
         targets: ['10.0.0.9', '192.168.111.21'],
         recordType: 'A',
         recordTTL: 300,
-        labels: { 'stableip.dev/cluster': 'prod', 'stableip.dev/host': 'node-1' },
       },
       {
         dnsName: 'node-1.prod.example.com',
         targets: ['fd00::15'],
         recordType: 'AAAA',
         recordTTL: 300,
-        labels: { 'stableip.dev/cluster': 'prod', 'stableip.dev/host': 'node-1' },
       },
       {
         dnsName: 'node-0.prod.example.com',
         targets: ['192.168.111.3'],
         recordType: 'A',
         recordTTL: 300,
-        labels: { 'stableip.dev/cluster': 'prod', 'stableip.dev/host': 'node-0' },
       },
     ]);
   });
@@ -137,10 +151,31 @@ describe('external-dns', () => {
     const yaml = toYamlStream(dnsEndpointManifests(hosts, { hostTemplate: '{bmh}.{cluster}.example.com' }));
     const docs = parseAllDocuments(yaml).map((doc) => doc.toJS() as Manifest);
     expect(docs.map((doc) => [doc.apiVersion, doc.kind, doc.metadata.name, doc.metadata.namespace])).toEqual([
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-1', 'metal3'],
-      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'node-0', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'prod-metal3-node-1', 'metal3'],
+      ['externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'prod-metal3-node-0', 'metal3'],
     ]);
     expect(docs[0]!.spec.endpoints.map((e) => e.recordType)).toEqual(['A', 'AAAA']);
+  });
+
+  // external-dns' TXT registry serializes endpoint labels into DNS: none may be set.
+  it('puts no labels on endpoints, only on the DNSEndpoint object', () => {
+    const [manifest] = dnsEndpointManifests(hosts, { hostTemplate: '{bmh}.x.io', ptr: true });
+    expect(manifest!.spec.endpoints.length).toBe(5);
+    for (const endpoint of manifest!.spec.endpoints) expect(endpoint).not.toHaveProperty('labels');
+    expect(manifest!.metadata.labels).toEqual({
+      'stableip.dev/cluster': 'prod',
+      'stableip.dev/namespace': 'metal3',
+      'stableip.dev/host': 'node-1',
+      'app.kubernetes.io/managed-by': 'stableip',
+    });
+  });
+
+  it('names objects of equal host names in two clusters apart', () => {
+    const twin = { ...hosts[0]!, cluster: 'edge' };
+    const names = dnsEndpointManifests([hosts[0]!, twin], { hostTemplate: '{bmh}.{cluster}.x.io' }).map(
+      (m) => m.metadata.name,
+    );
+    expect(names).toEqual(['prod-metal3-node-1', 'edge-metal3-node-1']);
   });
 });
 
@@ -166,28 +201,54 @@ describe('cert-manager', () => {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: {
-        name: 'node-1',
+        name: 'prod-metal3-node-1',
         namespace: 'metal3',
         labels: expect.objectContaining({ 'stableip.dev/host': 'node-1' }) as unknown,
       },
       spec: {
-        secretName: 'node-1-tls',
+        secretName: 'prod-metal3-node-1-tls',
         issuerRef: { name: 'bmc-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
         dnsNames: ['node-1.example.com'],
         ipAddresses: ['10.0.0.9', '192.168.111.21', 'fd00::15'],
       },
     });
   });
+
+  it('checks the placeholders of the secret name template', () => {
+    const render = (secretNameTemplate: string) =>
+      certificateManifests(hosts.slice(0, 1), {
+        hostTemplate: '{bmh}.example.com',
+        issuer: { name: 'ca', kind: 'Issuer' },
+        secretNameTemplate,
+      })[0]!.spec.secretName;
+    expect(render('{bmh}-{cluster}-tls')).toBe('node-1-prod-tls');
+    expect(() => render('{host}-tls')).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TEMPLATE' }) as Error,
+    );
+  });
 });
 
 describe('firewall sets', () => {
   const sets = addressSets(hosts);
 
-  it('groups addresses by cluster and pool, sorted', () => {
+  it('groups addresses by cluster, namespace and pool, sorted', () => {
     expect(sets.map((set) => [set.name, set.ipv4, set.ipv6])).toEqual([
-      ['prod-pool-v4', ['192.168.111.3', '192.168.111.21'], []],
-      ['prod-pool-v4b', ['10.0.0.9'], []],
-      ['prod-pool-v6', [], ['fd00::15']],
+      ['prod-metal3-pool-v4', ['192.168.111.3', '192.168.111.21'], []],
+      ['prod-metal3-pool-v4b', ['10.0.0.9'], []],
+      ['prod-metal3-pool-v6', [], ['fd00::15']],
+    ]);
+  });
+
+  it('keeps pools of one name in two namespaces apart', () => {
+    const other = {
+      ...hosts[1]!,
+      namespace: 'lab',
+      addresses: [{ ...hosts[1]!.addresses[0]!, address: '10.9.9.9' }],
+    };
+    const split = addressSets([hosts[1]!, other]);
+    expect(split.map((set) => [set.name, set.ipv4])).toEqual([
+      ['prod-lab-pool-v4', ['10.9.9.9']],
+      ['prod-metal3-pool-v4', ['192.168.111.3']],
     ]);
   });
 
@@ -197,9 +258,10 @@ describe('firewall sets', () => {
       apiVersion: 'projectcalico.org/v3',
       kind: 'GlobalNetworkSet',
       metadata: {
-        name: 'prod-pool-v4',
+        name: 'prod-metal3-pool-v4',
         labels: {
           'stableip.dev/cluster': 'prod',
+          'stableip.dev/namespace': 'metal3',
           'stableip.dev/pool': 'pool-v4',
           'app.kubernetes.io/managed-by': 'stableip',
         },
@@ -233,10 +295,10 @@ describe('firewall sets', () => {
   it('renders an atomic nftables script: declare, flush, add', () => {
     const script = nftablesScript(sets);
     expect(script).toContain(
-      'flush set inet stableip prod_pool_v4_v4\nadd element inet stableip prod_pool_v4_v4 { 192.168.111.3, 192.168.111.21 }',
+      'flush set inet stableip prod_metal3_pool_v4_v4\nadd element inet stableip prod_metal3_pool_v4_v4 { 192.168.111.3, 192.168.111.21 }',
     );
     // Empty sets are flushed, never given an empty element list.
-    expect(script).toContain('flush set inet stableip prod_pool_v4_v6\nflush set');
+    expect(script).toContain('flush set inet stableip prod_metal3_pool_v4_v6\nflush set');
     expect(script).not.toMatch(/\{ \}/);
     expect(() => nftablesScript(sets, { family: 'ip' })).toThrow(ExportError);
   });

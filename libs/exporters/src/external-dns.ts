@@ -2,18 +2,22 @@
 // ready-to-apply DNSEndpoint objects (externaldns.k8s.io/v1alpha1, one per host).
 import { addressesOfFamily } from './addresses';
 import { ExportError } from './errors';
-import { objectName, renderHostName, reverseDnsName } from './names';
-import { LABEL_CLUSTER, LABEL_HOST, LABEL_MANAGED_BY, MANAGED_BY, type ExportHost } from './types';
+import { renderHostName, reverseDnsName } from './names';
+import { hostObjectLabels, hostObjectName } from './objects';
+import type { ExportHost } from './types';
 
 export type DnsRecordType = 'A' | 'AAAA' | 'PTR';
 
-/** external-dns `endpoint.Endpoint` as JSON. */
+/**
+ * external-dns `endpoint.Endpoint` as JSON, without `labels`: external-dns serializes endpoint
+ * labels into the TXT records of its registry, so any label set here would be published in DNS.
+ * Which host an endpoint belongs to is on the DNSEndpoint object's own labels.
+ */
 export interface DnsEndpoint {
   dnsName: string;
   targets: string[];
   recordType: DnsRecordType;
   recordTTL?: number;
-  labels: Record<string, string>;
 }
 
 export interface DnsExportOptions {
@@ -37,7 +41,6 @@ function hostEndpoints(host: ExportHost, options: DnsExportOptions): DnsEndpoint
     cluster: host.cluster,
     namespace: host.namespace,
   });
-  const labels = { [LABEL_CLUSTER]: host.cluster, [LABEL_HOST]: host.name };
   const ttl = options.ttl !== undefined ? { recordTTL: options.ttl } : {};
   const endpoints: DnsEndpoint[] = [];
   // Empty targets would fall back to external-dns' --default-targets: never emit them.
@@ -46,7 +49,7 @@ function hostEndpoints(host: ExportHost, options: DnsExportOptions): DnsEndpoint
     [6, 'AAAA'],
   ] as const) {
     const targets = addressesOfFamily(host.addresses, family);
-    if (targets.length > 0) endpoints.push({ dnsName, targets, recordType, ...ttl, labels: { ...labels } });
+    if (targets.length > 0) endpoints.push({ dnsName, targets, recordType, ...ttl });
     if (options.ptr === true) {
       for (const address of targets) {
         endpoints.push({
@@ -54,7 +57,6 @@ function hostEndpoints(host: ExportHost, options: DnsExportOptions): DnsEndpoint
           targets: [dnsName],
           recordType: 'PTR',
           ...ttl,
-          labels: { ...labels },
         });
       }
     }
@@ -89,9 +91,9 @@ export function dnsEndpointManifests(
         apiVersion: 'externaldns.k8s.io/v1alpha1' as const,
         kind: 'DNSEndpoint' as const,
         metadata: {
-          name: objectName(host.name),
+          name: hostObjectName(host),
           namespace: host.namespace,
-          labels: { [LABEL_CLUSTER]: host.cluster, [LABEL_HOST]: host.name, [LABEL_MANAGED_BY]: MANAGED_BY },
+          labels: hostObjectLabels(host),
         },
         spec: { endpoints },
       },

@@ -3,27 +3,36 @@
 import { sortedAddresses } from './addresses';
 import { ExportError } from './errors';
 import { hostCidr, nftIdentifier, objectName } from './names';
-import { LABEL_CLUSTER, LABEL_MANAGED_BY, LABEL_POOL, MANAGED_BY, type ExportHost } from './types';
+import { setObjectLabels } from './objects';
+import type { ExportHost } from './types';
 
+/** The addresses of one pool: IPPools are namespaced, so a pool is (cluster, namespace, name). */
 export interface AddressSet {
-  /** Kubernetes object name: `<cluster>-<pool>`. */
+  /** Kubernetes object name: `<cluster>-<namespace>-<pool>`. */
   name: string;
   cluster: string;
+  namespace: string;
   pool: string;
   labels: Record<string, string>;
   ipv4: string[];
   ipv6: string[];
 }
 
-/** Groups the hosts' addresses by cluster and pool (sets in name order, addresses in numeric order). */
+/**
+ * Groups the hosts' addresses by cluster, namespace and pool (a pool is in its hosts' namespace);
+ * sets in name order, addresses in numeric order.
+ */
 export function addressSets(hosts: readonly ExportHost[]): AddressSet[] {
-  const groups = new Map<string, { cluster: string; pool: string; ipv4: string[]; ipv6: string[] }>();
+  const groups = new Map<
+    string,
+    { cluster: string; namespace: string; pool: string; ipv4: string[]; ipv6: string[] }
+  >();
   for (const host of hosts) {
     for (const entry of host.addresses) {
-      const key = JSON.stringify([host.cluster, entry.pool]);
+      const key = JSON.stringify([host.cluster, host.namespace, entry.pool]);
       let group = groups.get(key);
       if (group === undefined) {
-        group = { cluster: host.cluster, pool: entry.pool, ipv4: [], ipv6: [] };
+        group = { cluster: host.cluster, namespace: host.namespace, pool: entry.pool, ipv4: [], ipv6: [] };
         groups.set(key, group);
       }
       (entry.family === 4 ? group.ipv4 : group.ipv6).push(entry.address);
@@ -31,10 +40,11 @@ export function addressSets(hosts: readonly ExportHost[]): AddressSet[] {
   }
   return [...groups.values()]
     .map((group) => ({
-      name: objectName(group.cluster, group.pool),
+      name: objectName(group.cluster, group.namespace, group.pool),
       cluster: group.cluster,
+      namespace: group.namespace,
       pool: group.pool,
-      labels: { [LABEL_CLUSTER]: group.cluster, [LABEL_POOL]: group.pool, [LABEL_MANAGED_BY]: MANAGED_BY },
+      labels: setObjectLabels(group),
       ipv4: sortedAddresses(group.ipv4),
       ipv6: sortedAddresses(group.ipv6),
     }))
@@ -144,9 +154,9 @@ export interface NftablesOptions {
   table?: string;
 }
 
-/** Set names `<cluster>_<pool>_v4` / `_v6`. */
+/** Set names `<cluster>_<namespace>_<pool>_v4` / `_v6`. */
 export function nftSetName(set: AddressSet, family: 4 | 6): string {
-  return nftIdentifier(set.cluster, set.pool, `v${family}`);
+  return nftIdentifier(set.cluster, set.namespace, set.pool, `v${family}`);
 }
 
 /**

@@ -3,6 +3,7 @@
 export { ExportError, isExportError, type ExportErrorCode } from './errors';
 export {
   LABEL_CLUSTER,
+  LABEL_NAMESPACE,
   LABEL_HOST,
   LABEL_POOL,
   LABEL_MANAGED_BY,
@@ -15,12 +16,15 @@ export {
   validateHostTemplate,
   isDnsName,
   objectName,
+  labelValue,
+  fillTemplate,
   nftIdentifier,
   reverseDnsName,
   hostCidr,
   type HostTemplateValues,
 } from './names';
 export { sortedAddresses } from './addresses';
+export { hostObjectName, hostObjectLabels, setObjectLabels } from './objects';
 export {
   externalDnsEndpoints,
   dnsEndpointManifests,
@@ -32,6 +36,7 @@ export {
 export {
   certificateSubjects,
   certificateManifests,
+  DEFAULT_SECRET_NAME_TEMPLATE,
   type CertificateSubject,
   type CertificateSubjectOptions,
   type CertificateManifest,

@@ -1,4 +1,5 @@
-// Host names from templates, Kubernetes object names and nftables identifiers.
+// Host names from templates, Kubernetes object names and label values, nftables identifiers.
+import { createHash } from 'node:crypto';
 import { parseIP } from '@stableip/ipam-core';
 import { ExportError } from './errors';
 
@@ -35,13 +36,15 @@ export function isDnsName(name: string): boolean {
   return name.length > 0 && name.length <= 253 && name.split('.').every((label) => DNS_LABEL.test(label));
 }
 
+/** Fills the `{bmh}`, `{cluster}` and `{namespace}` placeholders of a checked template. */
+export function fillTemplate(template: string, values: HostTemplateValues): string {
+  validateHostTemplate(template);
+  return template.replace(PLACEHOLDER, (_, key: string) => values[key as keyof HostTemplateValues]);
+}
+
 /** Renders e.g. `{bmh}.{cluster}.example.com` for one host; the result is lower-case and checked. */
 export function renderHostName(template: string, values: HostTemplateValues): string {
-  validateHostTemplate(template);
-  const name = template
-    .replace(PLACEHOLDER, (_, key: string) => values[key as keyof HostTemplateValues])
-    .toLowerCase()
-    .replace(/\.$/, '');
+  const name = fillTemplate(template, values).toLowerCase().replace(/\.$/, '');
   if (!isDnsName(name)) {
     throw new ExportError(
       'INVALID_NAME',
@@ -51,18 +54,42 @@ export function renderHostName(template: string, values: HostTemplateValues): st
   return name;
 }
 
-/** A Kubernetes object name (DNS-1123 subdomain) from free text: lower-case, other characters to '-'. */
+function shortHash(parts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 8);
+}
+
+/** Cuts `text` to `max` characters, ending in a hash of `parts` when it had to cut (stays unique). */
+function bounded(text: string, max: number, parts: readonly string[]): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 9).replace(/[^a-z0-9A-Z]+$/, '')}-${shortHash(parts)}`;
+}
+
+/**
+ * A Kubernetes object name (DNS-1123 subdomain) from free text: lower-case, other characters to
+ * '-', at most 253 characters (a cut name ends in a hash of the parts, so it stays unique).
+ */
 export function objectName(...parts: string[]): string {
   const name = parts
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-    .slice(0, 253)
-    .replace(/[^a-z0-9]+$/, '');
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   if (name === '')
     throw new ExportError('INVALID_NAME', `cannot derive an object name from "${parts.join('-')}"`);
-  return name;
+  return bounded(name, 253, parts);
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * A label value for a name: as is when it is a valid label value (at most 63 characters), else
+ * cut and suffixed with a hash. BareMetalHost and cluster names may be up to 253 characters long,
+ * which the API server rejects in a label.
+ */
+export function labelValue(name: string): string {
+  if (name.length <= 63 && LABEL_VALUE.test(name)) return name;
+  const cleaned = name.replace(/[^-A-Za-z0-9_.]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return bounded(cleaned === '' ? 'x' : cleaned, 63, [name]);
 }
 
 /** An nftables identifier: letters, digits and '_' only, starting with a letter. */

@@ -22,6 +22,7 @@ export interface ExportHost {
 
 /** Labels every rendered object carries so consumers can select what stableip generated. */
 export const LABEL_CLUSTER = 'stableip.dev/cluster';
+export const LABEL_NAMESPACE = 'stableip.dev/namespace';
 export const LABEL_HOST = 'stableip.dev/host';
 export const LABEL_POOL = 'stableip.dev/pool';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';

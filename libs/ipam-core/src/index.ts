@@ -110,6 +110,13 @@ export {
 // ---- Planner: the fixed point of the IPAM and CAPM3 controllers over a snapshot (planner/) ----
 export {
   plan,
+  planPool,
+  PoolLedger,
+  type AddressKind,
+  type PoolPlanInput,
+  type PoolPlan,
+  type PoolAllocationMade,
+  type AddressNameConflictWarning,
   type PlanSnapshot,
   type PlanOptions,
   type PlanResult,

@@ -45,7 +45,13 @@ export {
   type JsonPatchOperation,
   type MergePatch,
 } from './client/client';
-export { KubeTransport, type RequestOptions, type TransportOptions } from './client/transport';
+export {
+  KubeTransport,
+  type HttpMethod,
+  type RequestOptions,
+  type TransportOptions,
+  type TransportStats,
+} from './client/transport';
 export { retryOnConflict, type RetryOptions } from './client/retry';
 export {
   Informer,
@@ -57,6 +63,21 @@ export {
   type DeleteInfo,
 } from './informer/informer';
 export { Store, byNamespace, namespaceIndex, type IndexFunc } from './informer/store';
+export { InformerCache, type InformerCacheOptions, type InformerRequest } from './informer/cache';
+export {
+  Applier,
+  describeWrite,
+  runLimited,
+  type ApplierOptions,
+  type ApplyReport,
+  type WriteFailure,
+  type WriteOp,
+  type WritePlan,
+  type WriteRef,
+  type WrittenObject,
+} from './apply/applier';
+export { RecentWrites } from './apply/recent-writes';
+export { createMergePatch, jsonEqual } from './apply/merge-patch';
 export { WorkQueue, type WorkQueueOptions, type WorkQueueMetricsSink } from './workqueue/workqueue';
 export {
   ItemExponentialFailureRateLimiter,

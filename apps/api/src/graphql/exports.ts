@@ -11,16 +11,15 @@ const DnsEndpointRef = builder
     targets: string[];
     recordType: string;
     recordTTL?: number;
-    labels: Record<string, string>;
   }>('DnsEndpoint')
   .implement({
-    description: 'An external-dns endpoint.',
+    description:
+      'An external-dns endpoint. It has no labels: external-dns publishes endpoint labels in its TXT registry records.',
     fields: (t) => ({
       dnsName: t.exposeString('dnsName'),
       targets: t.exposeStringList('targets'),
       recordType: t.exposeString('recordType', { description: 'A | AAAA | PTR' }),
       recordTTL: t.int({ nullable: true, resolve: (endpoint) => endpoint.recordTTL ?? null }),
-      labels: t.field({ type: 'JSON', resolve: (endpoint) => endpoint.labels }),
     }),
   });
 

@@ -24,14 +24,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import { ChangeFeed } from '../changes/change-feed';
 import { ApiError, isApiError } from '../errors';
-import {
-  CONTENT_TYPES,
-  EXPORT_FORMATS,
-  loadExportHosts,
-  renderExport,
-  type ExportFormat,
-  type ExportRequest,
-} from '../exports/render';
+import { exportRouter } from '../exports/http';
 import type { ExportSettings } from '../exports/settings';
 import type { ApiContext, PageLimits } from '../graphql/context';
 import { formatApiError } from '../graphql/errors';
@@ -227,25 +220,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   app.use(['/graphql', '/export'], authenticate, limiter);
 
-  app.get('/export/:format', async (req, res, next) => {
-    try {
-      const format = req.params.format as ExportFormat;
-      if (!EXPORT_FORMATS.includes(format)) {
-        throw new ApiError('NOT_FOUND', `unknown export "${format}" (known: ${EXPORT_FORMATS.join(', ')})`);
-      }
-      const request = exportRequestFromQuery(req.query);
-      const document = renderExport(
-        format,
-        await loadExportHosts(readModel, request),
-        options.exportSettings,
-        request,
-      );
-      res.type(CONTENT_TYPES[format]);
-      res.send(typeof document === 'string' ? document : `${JSON.stringify(document, null, 2)}\n`);
-    } catch (error) {
-      next(error);
-    }
-  });
+  app.use(exportRouter(readModel, options.exportSettings));
 
   const apollo = new ApolloServer<ApiContext>({
     schema,
@@ -369,45 +344,6 @@ function routeLabel(req: Request): string {
   const path = req.originalUrl.split('?')[0] ?? '';
   if (path.startsWith('/export/')) return '/export/:format';
   return ['/graphql', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
-}
-
-function firstString(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' && first !== '' ? first : undefined;
-}
-
-/** Query parameters of /export/*: cluster, pool, namespace, label (repeatable k=v or k=v,k2=v2), host-template, ttl, ptr, issuer, issuer-kind. */
-export function exportRequestFromQuery(query: Request['query']): ExportRequest {
-  const labels: Record<string, string> = {};
-  const raw = query['label'] ?? query['labels'];
-  for (const selector of (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((value) =>
-    String(value).split(','),
-  )) {
-    if (selector.trim() === '') continue;
-    const match = /^([^=]+)=(.*)$/.exec(selector.trim());
-    if (!match) throw new ApiError('BAD_USER_INPUT', `label selector "${selector}" must be key=value`);
-    labels[match[1]!.trim()] = match[2]!.trim();
-  }
-  const ttlText = firstString(query['ttl']);
-  const ttl = ttlText === undefined ? undefined : Number(ttlText);
-  if (ttl !== undefined && !Number.isInteger(ttl))
-    throw new ApiError('BAD_USER_INPUT', '"ttl" must be an integer');
-  const issuerKind = firstString(query['issuer-kind']);
-  if (issuerKind !== undefined && issuerKind !== 'Issuer' && issuerKind !== 'ClusterIssuer') {
-    throw new ApiError('BAD_USER_INPUT', '"issuer-kind" must be Issuer or ClusterIssuer');
-  }
-  const ptr = firstString(query['ptr']);
-  return {
-    cluster: firstString(query['cluster']) ?? null,
-    pool: firstString(query['pool']) ?? null,
-    namespace: firstString(query['namespace']) ?? null,
-    hostLabels: Object.keys(labels).length > 0 ? labels : null,
-    hostTemplate: firstString(query['host-template']) ?? null,
-    ttl: ttl ?? null,
-    ptr: ptr === undefined ? null : ptr === 'true' || ptr === '1',
-    issuerName: firstString(query['issuer']) ?? null,
-    issuerKind: (issuerKind as 'Issuer' | 'ClusterIssuer' | undefined) ?? null,
-  };
 }
 
 function httpError(error: unknown): { status: number; code: string; message: string } {

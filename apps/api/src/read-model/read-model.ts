@@ -338,6 +338,16 @@ export class ReadModel {
 
   // ---- exports ----
 
+  /** When the newest event (of one cluster, or of all) was recorded: the exports' Last-Modified. */
+  async latestRecordedAt(cluster: string | null): Promise<Date | null> {
+    const [row] = await this.query<{ at: Date | null }>(
+      `SELECT max(e.recorded_at) AS at FROM event e JOIN cluster c ON c.id = e.cluster_id
+       WHERE ($1::text IS NULL OR c.name = $1)`,
+      [cluster],
+    );
+    return row?.at ?? null;
+  }
+
   exportRows(selector: ExportSelector): Promise<ExportRow[]> {
     return this.query<ExportRow>(
       `SELECT c.name AS cluster, h.namespace, h.name AS host, h.labels, p.name AS pool, a.address, a.family, a.prefix

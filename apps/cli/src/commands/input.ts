@@ -29,15 +29,29 @@ function sortProblems(problems: DecodeProblem[], paths: string[]): DecodeProblem
   });
 }
 
+/** Warnings shown before the rest are summed up (a generated file may repeat one on every line). */
+const MAX_WARNINGS_SHOWN = 20;
+/** Problems listed in the error; the count still says how many there are. */
+const MAX_PROBLEMS_SHOWN = 100;
+
+function printWarnings(warnings: DecodeProblem[], io: CommandIO): void {
+  for (const warning of warnings.slice(0, MAX_WARNINGS_SHOWN))
+    io.stderr(`warning: ${formatProblem(warning)}\n`);
+  if (warnings.length > MAX_WARNINGS_SHOWN)
+    io.stderr(`warning: ${warnings.length - MAX_WARNINGS_SHOWN} more like these not shown\n`);
+}
+
 export async function readObjects(paths: string[], io: CommandIO): Promise<DecodedObject[]> {
   const loaded = await loadManifests(paths, io.readStdin);
+  printWarnings(loaded.warnings, io);
   const decoded = decodeDocuments(loaded.documents);
   const problems = sortProblems([...loaded.problems, ...decoded.problems], paths);
   if (problems.length > 0) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new UserError(
-      `cannot read the input (${count}):\n${problems.map((p) => `- ${formatProblem(p)}`).join('\n')}`,
-    );
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `- ${formatProblem(p)}`);
+    if (problems.length > MAX_PROBLEMS_SHOWN)
+      shown.push(`- … and ${problems.length - MAX_PROBLEMS_SHOWN} more (fix these first)`);
+    throw new UserError(`cannot read the input (${count}):\n${shown.join('\n')}`);
   }
   return decoded.objects;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type SourceDocument, decodeDocuments, formatProblem, toSnapshot } from './decode';
-import { parseManifestText } from './load';
 
 const pool = (spec: unknown, metadata: unknown = { name: 'p' }) => ({
   apiVersion: 'ipam.metal3.io/v1alpha1',
@@ -151,32 +150,5 @@ describe('decodeDocuments', () => {
     expect(formatProblem(problems[0]!)).toBe(
       'f.yaml: document 1 (IPPool "p"): spec.namePrefix: required field is missing\n  fix: set spec.namePrefix: the prefix of the generated IPAddress names (for example "provisioning")',
     );
-  });
-});
-
-describe('parseManifestText', () => {
-  it('splits multi-document YAML and reads JSON', () => {
-    expect(parseManifestText('a.yaml', 'a: 1\n---\nb: 2\n').documents.map((d) => [d.index, d.value])).toEqual(
-      [
-        [1, { a: 1 }],
-        [2, { b: 2 }],
-      ],
-    );
-    expect(parseManifestText('a.json', '{"kind": "List", "items": []}').documents[0]?.value).toEqual({
-      kind: 'List',
-      items: [],
-    });
-  });
-
-  it('reports the first syntax error of a document with its line and column', () => {
-    const { problems, documents } = parseManifestText('a.yaml', 'a: 1\n---\nx: 1\nx: 2\n');
-    expect(documents).toHaveLength(1);
-    expect(problems).toEqual([
-      expect.objectContaining({
-        source: 'a.yaml',
-        location: 'document 2',
-        message: 'YAML syntax error at line 4, column 1: Map keys must be unique',
-      }),
-    ]);
   });
 });

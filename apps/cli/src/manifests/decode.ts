@@ -4,6 +4,7 @@
 // schema would refuse, or what would make the planner misread an object); semantic rules such as
 // "is not a valid IP address" are admission's job (`stableip validate`).
 import type { KubeObject, PlanSnapshot } from '@stableip/ipam-core';
+import { describeValue as describe, excerpt, quoted } from './excerpt';
 import { type KnownKind, findKind, knownKindsText } from './kinds';
 
 export interface SourceDocument {
@@ -216,14 +217,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
 const expected: Record<FieldType, string> = {
   string: 'a string',
   nonEmptyString: 'a non-empty string',
@@ -276,7 +269,8 @@ function lookup(
 ): { found: boolean; value: unknown } {
   let current: unknown = root;
   for (const part of parts.slice(0, depth)) {
-    if (!isRecord(current) || !(part in current)) return { found: false, value: undefined };
+    // Own keys only: `constructor` or `__proto__` must not be found on Object.prototype.
+    if (!isRecord(current) || !Object.hasOwn(current, part)) return { found: false, value: undefined };
     current = current[part];
   }
   return { found: true, value: current };
@@ -315,12 +309,25 @@ function checkRules(
   return failures;
 }
 
-/** Drops `null` values (YAML `key:`), which the API server treats as absent, without touching the rest. */
+/**
+ * Drops `null` values (YAML `key:`), which the API server treats as absent, without touching the
+ * rest. Keys are defined as own data properties: assigning `result['__proto__']` would replace the
+ * copy's prototype, and its fields (a namespace, say) would then be inherited from the input.
+ * Recursive: the parser has bounded the depth (MAX_NESTING_DEPTH).
+ */
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isRecord(value)) return value;
   const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== null) result[key] = withoutNulls(item);
+  for (const [key, item] of Object.entries(value)) {
+    if (item === null) continue;
+    Object.defineProperty(result, key, {
+      value: withoutNulls(item),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
   return result;
 }
 
@@ -329,7 +336,7 @@ function objectLabel(value: Record<string, unknown>): string | undefined {
   const name =
     isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
   if (!kind) return undefined;
-  return name ? `${kind} ${JSON.stringify(name)}` : kind;
+  return name ? `${excerpt(kind)} ${quoted(name)}` : excerpt(kind);
 }
 
 /** Decodes documents into typed objects; `kind: List` is flattened and the namespace defaulted. */
@@ -369,7 +376,7 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
     if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
       if (!Array.isArray(value.items)) {
         problem({
-          object: value.kind,
+          object: excerpt(value.kind),
           field: 'items',
           message: `must be a list of objects, got ${describe(value.items)}`,
         });
@@ -383,7 +390,7 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
       problem({
         ...withLabel,
         field: 'kind',
-        message: `unknown kind ${JSON.stringify(value.kind)} with apiVersion ${JSON.stringify(value.apiVersion)}`,
+        message: `unknown kind ${quoted(value.kind)} with apiVersion ${quoted(value.apiVersion)}`,
         hint: `remove this document or pass only the kinds stableip reads: ${knownKindsText()}`,
       });
       return;
@@ -416,7 +423,7 @@ export function decodeDocuments(documents: SourceDocument[]): DecodeResult {
     if (first) {
       problem({
         ...withLabel,
-        message: `duplicate object: ${known.label} ${String(metadata.namespace)}/${String(metadata.name)} is also defined in ${first.source} (${first.location})`,
+        message: `duplicate object: ${known.label} ${excerpt(`${String(metadata.namespace)}/${String(metadata.name)}`)} is also defined in ${first.source} (${first.location})`,
         hint: 'keep one definition per kind, namespace and name',
       });
       return;

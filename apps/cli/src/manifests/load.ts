@@ -1,16 +1,32 @@
-// Reading manifests from files, directories (recursively) and stdin, and parsing them as YAML
-// (JSON is YAML too). The I/O half of the loader; decoding lives in decode.ts.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Reading manifests from files, directories (recursively) and stdin. The I/O half of the loader;
+// parsing lives in parse.ts, decoding in decode.ts. Only regular files are read: a FIFO, socket or
+// device would block the read (or never end), so it is reported instead.
+import { constants, type Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { DecodeProblem, SourceDocument } from './decode';
+import { parseManifestText } from './parse';
+
+export { parseManifestText } from './parse';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 export interface LoadResult {
   documents: SourceDocument[];
   problems: DecodeProblem[];
+  warnings: DecodeProblem[];
 }
+
+function fileType(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+const NOT_REGULAR_HINT =
+  'pass regular files or directories to -f; stream other input through stdin with -f -';
 
 async function walk(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
@@ -18,7 +34,8 @@ async function walk(directory: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path)));
+    if (entry.isDirectory()) for (const file of await walk(path)) files.push(file);
+    // Whatever else carries a manifest name is read only if it is a regular file (checked there).
     else if (MANIFEST_EXTENSIONS.some((extension) => entry.name.endsWith(extension))) files.push(path);
   }
   return files;
@@ -29,61 +46,44 @@ function describeIOError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Parses one file's text into its documents; YAML errors become problems with line and column. */
-export function parseManifestText(source: string, text: string): LoadResult {
-  const documents: SourceDocument[] = [];
-  const problems: DecodeProblem[] = [];
-  // JSON is YAML, but JSON.parse is an order of magnitude faster on big dumps (kubectl get -o
-  // json); on a JSON syntax error the YAML parser runs anyway and reports line and column.
-  if (/^\s*[{[]/.test(text)) {
-    try {
-      documents.push({ source, index: 1, value: JSON.parse(text) as unknown });
-      return { documents, problems };
-    } catch {
-      // fall through to the YAML parser
-    }
+/**
+ * Reads a regular file. Opened non-blocking so that a FIFO cannot stall the open itself, then
+ * checked on the open handle (no window between the check and the read).
+ */
+async function readRegularFile(path: string): Promise<{ text: string } | { notRegular: string }> {
+  const named = await stat(path); // opening a socket fails and a FIFO may block: look first
+  if (!named.isFile()) return { notRegular: fileType(named) };
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { notRegular: fileType(info) };
+    return { text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
   }
-  const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  list.forEach((document, i) => {
-    const index = i + 1;
-    if (document.errors.length > 0) {
-      // Only the first error: the ones after it are usually consequences of the first.
-      for (const error of document.errors.slice(0, 1)) {
-        const position = error.linePos?.[0];
-        const at = position ? ` at line ${position.line}, column ${position.col}` : '';
-        const detail = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        problems.push({
-          source,
-          location: `document ${index}`,
-          message: `YAML syntax error${at}: ${detail}`,
-          hint: 'fix the YAML (indentation, quoting, a missing colon) or validate the file with a YAML linter',
-        });
-      }
-      return;
-    }
-    documents.push({ source, index, value: document.toJS({ maxAliasCount: 1000 }) as unknown });
-  });
-  return { documents, problems };
 }
 
 /** Expands paths (`-` is stdin, directories are walked) and parses every file found. */
 export async function loadManifests(paths: string[], readStdin: () => Promise<string>): Promise<LoadResult> {
-  const documents: SourceDocument[] = [];
-  const problems: DecodeProblem[] = [];
+  const result: LoadResult = { documents: [], problems: [], warnings: [] };
   const fail = (source: string, message: string, hint: string) =>
-    problems.push({ source, location: 'file', message, hint });
+    result.problems.push({ source, location: 'file', message, hint });
+  // Appended one by one: spreading 260,000 documents into push() overflows the call stack.
+  const add = (parsed: LoadResult) => {
+    for (const document of parsed.documents) result.documents.push(document);
+    for (const problem of parsed.problems) result.problems.push(problem);
+    for (const warning of parsed.warnings) result.warnings.push(warning);
+  };
   let stdinRead = false;
   for (const path of paths) {
     if (path === '-') {
       if (stdinRead) continue;
       stdinRead = true;
-      const parsed = parseManifestText('-', await readStdin());
-      documents.push(...parsed.documents);
-      problems.push(...parsed.problems);
+      add(parseManifestText('-', await readStdin()));
       continue;
     }
     let files: string[];
@@ -103,17 +103,19 @@ export async function loadManifests(paths: string[], readStdin: () => Promise<st
       continue;
     }
     for (const file of files) {
-      let text: string;
+      let read: Awaited<ReturnType<typeof readRegularFile>>;
       try {
-        text = await readFile(file, 'utf8');
+        read = await readRegularFile(file);
       } catch (error) {
         fail(file, `cannot read: ${describeIOError(error)}`, 'check the file exists and is readable');
         continue;
       }
-      const parsed = parseManifestText(file, text);
-      documents.push(...parsed.documents);
-      problems.push(...parsed.problems);
+      if ('notRegular' in read) {
+        fail(file, `cannot read: ${read.notRegular}, not a regular file`, NOT_REGULAR_HINT);
+        continue;
+      }
+      add(parseManifestText(file, read.text));
     }
   }
-  return { documents, problems };
+  return result;
 }

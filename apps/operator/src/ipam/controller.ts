@@ -1,26 +1,21 @@
-// Wiring of the `ipam` controller group: informers (with the indexes the reconciler reads), event
-// → pool-key mapping, and one Controller whose queue key is the pool ("namespace/name"). The
-// queue never hands one key to two workers, so allocations of a pool are serialized while
-// different pools run in parallel (--ippool-concurrency workers).
+// Wiring of the `ipam` controller group: informers from the manager's shared cache (with the
+// indexes the reconciler reads), event → pool-key mapping, and one Controller whose queue key is
+// the pool ("namespace/name"). The queue never hands one key to two workers, so allocations of a
+// pool are serialized while different pools run in parallel (--ippool-concurrency workers).
 import {
+  Applier,
   Controller,
-  Informer,
   type EventRecorder,
+  type Informer,
+  type InformerCache,
   type KubeClient,
   type KubeObject as RuntimeObject,
   type Logger,
   type MapFn,
+  type ResourceClient,
   type WatchEvent,
 } from '@stableip/kube-runtime';
-import type {
-  CapiIPAddress,
-  Cluster,
-  IPAddressClaim,
-  IPClaim,
-  IPPool,
-  KubeObject,
-  Metal3IPAddress,
-} from '@stableip/ipam-core';
+import type { KubeObject } from '@stableip/ipam-core';
 import type { Registry } from 'prom-client';
 import {
   CapiIPAddressResource,
@@ -31,84 +26,96 @@ import {
   Metal3IPAddressResource,
   type WrittenKind,
 } from '../resources';
+import { PoolReconciler } from './ippool-reconciler';
 import { IpamMetrics } from './metrics';
-import { capiClaimPoolKey, claimPoolKey, Indexes, IpamRecentWrites, PoolReconciler } from './pool-reconciler';
+import { capiClaimPoolKey, claimPoolKey, IndexFunctions, Indexes } from '../indexes';
 
 export interface IpamControllerOptions {
   client: KubeClient;
-  /** Watch one namespace ('' = all). */
-  namespace: string;
+  cache: InformerCache;
   concurrency: number;
   registry: Registry;
   events: EventRecorder;
   logger: Logger;
-  /** Informer tuning (tests shorten these). */
-  resyncPeriodMs?: number;
-  watchdogMs?: number;
+  /** Parallel write chains inside one pool reconcile (claims are independent). */
+  writeConcurrency?: number;
+  random?: () => number;
 }
 
 export interface IpamControllerGroup {
   readonly controller: Controller;
-  readonly informers: Informer<RuntimeObject>[];
   readonly reconciler: PoolReconciler;
 }
 
 const namespaceOf = (object: { metadata?: { namespace?: string } }) => object.metadata?.namespace ?? '';
 
 export function createIpamControllers(options: IpamControllerOptions): IpamControllerGroup {
-  const { client, logger } = options;
-  const common = {
-    client,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
-    resyncPeriodMs: options.resyncPeriodMs ?? 10 * 60_000,
-    ...(options.watchdogMs ? { watchdogMs: options.watchdogMs } : {}),
-    logger,
-  };
-  const pools = new Informer<IPPool>({
-    ...common,
-    resource: IPPoolResource,
+  const { client, logger, cache } = options;
+  const pools = cache.informer(IPPoolResource, {
+    indexers: { [Indexes.cluster]: IndexFunctions.poolCluster },
+  });
+  const claims = cache.informer(IPClaimResource, {
     indexers: {
-      [Indexes.cluster]: (pool) =>
-        pool.spec?.clusterName ? [`${namespaceOf(pool)}/${pool.spec.clusterName}`] : [],
+      [Indexes.pool]: IndexFunctions.claimPool,
+      [Indexes.pendingPool]: IndexFunctions.pendingClaimPool,
     },
   });
-  const claims = new Informer<IPClaim>({
-    ...common,
-    resource: IPClaimResource,
-    indexers: { [Indexes.pool]: (claim) => optional(claimPoolKey(claim)) },
+  const addresses = cache.informer(Metal3IPAddressResource, {
+    indexers: { [Indexes.addressPool]: IndexFunctions.addressPool },
   });
-  const addresses = new Informer<Metal3IPAddress>({ ...common, resource: Metal3IPAddressResource });
   // Cluster API kinds are optional: without their CRDs the informers idle in NotInstalled (readiness
   // still passes) and start serving as soon as the CRDs appear.
-  const capiClaims = new Informer<IPAddressClaim>({
-    ...common,
-    resource: IPAddressClaimResource,
+  const capiClaims = cache.informer(IPAddressClaimResource, {
     optional: true,
-    indexers: { [Indexes.pool]: (claim) => optional(capiClaimPoolKey(claim)) },
+    indexers: {
+      [Indexes.pool]: IndexFunctions.capiClaimPool,
+      [Indexes.pendingPool]: IndexFunctions.pendingCapiClaimPool,
+    },
   });
-  const capiAddresses = new Informer<CapiIPAddress>({
-    ...common,
-    resource: CapiIPAddressResource,
+  const capiAddresses = cache.informer(CapiIPAddressResource, {
     optional: true,
+    indexers: { [Indexes.addressPool]: IndexFunctions.capiAddressPool },
   });
-  const clusters = new Informer<Cluster>({ ...common, resource: ClusterResource, optional: true });
+  const clusters = cache.informer(ClusterResource, { optional: true });
 
-  const recent = new IpamRecentWrites();
-  const metrics = new IpamMetrics(options.registry);
+  const resource = <T extends RuntimeObject>(client: ResourceClient<T>) =>
+    client as unknown as ResourceClient<RuntimeObject>;
+  const applier = new Applier<WrittenKind>({
+    clients: {
+      IPPool: resource(client.resource(IPPoolResource)),
+      IPClaim: resource(client.resource(IPClaimResource)),
+      Metal3IPAddress: resource(client.resource(Metal3IPAddressResource)),
+      IPAddressClaim: resource(client.resource(IPAddressClaimResource)),
+      CapiIPAddress: resource(client.resource(CapiIPAddressResource)),
+    },
+    concurrency: options.writeConcurrency ?? 16,
+    logger,
+  });
+  // Keep the recent-writes overlay in step with each cache.
+  applier.observe(pools, 'IPPool');
+  applier.observe(claims, 'IPClaim');
+  applier.observe(addresses, 'Metal3IPAddress');
+  applier.observe(capiClaims, 'IPAddressClaim');
+  applier.observe(capiAddresses, 'CapiIPAddress');
+
+  const optionalStore =
+    <T extends RuntimeObject>(informer: Informer<T>) =>
+    () =>
+      informer.isNotInstalled() ? undefined : informer.store;
   const reconciler = new PoolReconciler({
-    client,
     caches: {
       pools: pools.store,
       claims: claims.store,
       addresses: addresses.store,
-      capiClaims: () => (capiClaims.isNotInstalled() ? undefined : capiClaims.store),
-      capiAddresses: () => (capiAddresses.isNotInstalled() ? undefined : capiAddresses.store),
-      clusters: () => (clusters.isNotInstalled() ? undefined : clusters.store),
+      capiClaims: optionalStore(capiClaims),
+      capiAddresses: optionalStore(capiAddresses),
+      clusters: optionalStore(clusters),
     },
-    recent,
+    applier,
     events: options.events,
-    metrics,
+    metrics: new IpamMetrics(options.registry),
     logger,
+    ...(options.random ? { random: options.random } : {}),
   });
   const controller = new Controller({
     name: 'ippool',
@@ -117,19 +124,6 @@ export function createIpamControllers(options: IpamControllerOptions): IpamContr
     logger,
     reconcile: (key) => reconciler.reconcile(key),
   });
-
-  // Keep the recent-writes overlay in step with each cache.
-  const observe = <T extends KubeObject>(informer: Informer<T>, kind: WrittenKind) =>
-    informer.addHandler({
-      onAdd: (object) => recent.byKind[kind].observe(object),
-      onUpdate: (_old, object) => recent.byKind[kind].observe(object),
-      onDelete: (object) => recent.byKind[kind].observe(object, true),
-    });
-  observe(pools, 'IPPool');
-  observe(claims, 'IPClaim');
-  observe(addresses, 'Metal3IPAddress');
-  observe(capiClaims, 'IPAddressClaim');
-  observe(capiAddresses, 'CapiIPAddress');
 
   controller
     .watch(pools, (event) => [`${namespaceOf(event.object)}/${event.object.metadata?.name}`])
@@ -150,22 +144,7 @@ export function createIpamControllers(options: IpamControllerOptions): IpamContr
         .map((pool) => `${namespaceOf(pool)}/${pool.metadata.name}`),
     );
 
-  return {
-    controller,
-    informers: [
-      pools,
-      claims,
-      addresses,
-      capiClaims,
-      capiAddresses,
-      clusters,
-    ] as unknown as Informer<RuntimeObject>[],
-    reconciler,
-  };
-}
-
-function optional(value: string | undefined): string[] {
-  return value ? [value] : [];
+  return { controller, reconciler };
 }
 
 /** A claim event → its pool, and on an update that moved the claim, the old pool too. */

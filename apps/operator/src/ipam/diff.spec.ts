@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type IPClaim, type IPPool, type KubeObject, type Metal3IPAddress } from '@stableip/ipam-core';
 import { planToWrites, refKey, refOf, withTransitionTimes } from './diff';
-import { retryableCapiClaim, retryableIPClaim } from './pool-reconciler';
+import { retryableCapiClaim, retryableIPClaim } from './pool-objects';
 
 const NS = 'ns';
 const pool = (extra: Partial<IPPool['metadata']> = {}): IPPool => ({

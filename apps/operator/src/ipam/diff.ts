@@ -1,28 +1,19 @@
 // Turns the planner's answer for one pool (the objects it would create, change or delete) into the
 // API writes that get there from the objects the operator actually read, in a crash-safe order.
 import type { Condition, KubeObject, PlanResult } from '@stableip/ipam-core';
+import {
+  createMergePatch,
+  jsonEqual,
+  type WriteOp as RuntimeWriteOp,
+  type WritePlan as RuntimeWritePlan,
+  type WriteRef,
+} from '@stableip/kube-runtime';
 import { writtenKindOf, type WrittenKind } from '../resources';
-import { createMergePatch, jsonEqual } from './merge-patch';
 
-export interface ObjectRef {
-  kind: WrittenKind;
-  namespace: string;
-  name: string;
-}
+export type ObjectRef = WriteRef<WrittenKind>;
 
-export type WriteOp =
-  /** Add finalizers / labels / owner references, guarded by the resourceVersion that was read. */
-  | (ObjectRef & { op: 'patchMetadata'; patch: { metadata: Record<string, unknown> } })
-  /** Create an IPAddress: the API server's AlreadyExists on its IP-derived name is the lock. */
-  | (ObjectRef & { op: 'create'; object: KubeObject })
-  | (ObjectRef & { op: 'patchStatus'; patch: { status: Record<string, unknown> } })
-  /** Drop our finalizer (keeping others), then DELETE unless the object is already deleting. */
-  | (ObjectRef & {
-      op: 'release';
-      finalizers: string[];
-      resourceVersion: string | undefined;
-      deleteObject: boolean;
-    });
+/** IPAddress creates rely on the API server's AlreadyExists on their IP-derived name as the lock. */
+export type WriteOp = RuntimeWriteOp<WrittenKind>;
 
 export function refKey(ref: { kind: string; namespace: string; name: string }): string {
   return `${ref.kind}/${ref.namespace}/${ref.name}`;
@@ -65,18 +56,13 @@ function statusOf(object: KubeObject | undefined): Record<string, unknown> | und
   return (object as { status?: Record<string, unknown> } | undefined)?.status;
 }
 
-export interface WritePlan {
-  /** Pool metadata (finalizer, cluster labels and owner reference): first. */
-  before: WriteOp[];
-  /**
-   * One chain per claim, run in order; chains are independent and may run in parallel. Order
-   * inside a chain is crash-safe: the claim carries our finalizer before an address exists for it
-   * (no orphan if the claim is deleted meanwhile), the address exists before the claim points at
-   * it, and the address is gone before the claim lets go.
-   */
-  chains: WriteOp[][];
-  /** The pool letting go of its finalizer: last. */
-  after: WriteOp[];
+/**
+ * `before`: pool metadata (finalizer, cluster labels and owner reference). `chains`: one per
+ * claim, in a crash-safe order: the claim carries our finalizer before an address exists for it
+ * (no orphan if the claim is deleted meanwhile), the address exists before the claim points at
+ * it, and the address is gone before the claim lets go. `after`: the pool releasing its finalizer.
+ */
+export interface WritePlan extends RuntimeWritePlan<WrittenKind> {
   /**
    * Claims left for the next reconcile: their new IPAddress has the name of one this plan
    * releases (an IP freed and handed out again in one pass). Creating it must wait until the

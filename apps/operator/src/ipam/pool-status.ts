@@ -1,6 +1,7 @@
 // stableip's additions to IPPool status (capacity counters and conditions), on top of what the
 // planner computes (indexes), plus upstream's lastUpdated rules.
-import { PoolAllocator, type Condition, type IPPool, type IPPoolStatus } from '@stableip/ipam-core';
+import { type Condition, type IPPool, type PoolCapacity } from '@stableip/ipam-core';
+import { createMergePatch, jsonEqual } from '@stableip/kube-runtime';
 import { withTransitionTimes } from './diff';
 
 /** Counters as written to status.capacity: JSON-safe integers, clamped for huge IPv6 ranges. */
@@ -38,11 +39,9 @@ export function clampCounters(capacity: {
   return status;
 }
 
-/** Capacity of a pool holding `indexes` (claim → address), from ipam-core's allocator. */
-export function poolCapacity(pool: IPPool, indexes: Record<string, string> | undefined): CapacityStatus {
-  const allocator = new PoolAllocator(pool.spec, { deleting: Boolean(pool.metadata.deletionTimestamp) });
-  for (const [claim, address] of Object.entries(indexes ?? {})) allocator.markInUse(address, claim);
-  return clampCounters(allocator.capacity());
+/** status.capacity from the allocator's exact counts. */
+export function poolCapacity(capacity: PoolCapacity): CapacityStatus {
+  return clampCounters(capacity);
 }
 
 export const PoolConditions = {
@@ -119,45 +118,63 @@ export function poolConditions(pool: IPPool, health: PoolHealth): Condition[] {
   return [ready, conflict];
 }
 
-export interface DesiredStatusInput {
+export interface PoolStatusInput {
   /** The pool as read (status to compare against). */
   read: IPPool;
-  /** The planner's indexes for the pool. */
-  indexes: Record<string, string> | undefined;
+  /** Claim name → address of the pool's IPAddress objects (status.indexes). */
+  indexes: ReadonlyMap<string, string>;
+  capacity: CapacityStatus;
   /** A claim deletion was processed in this reconcile (upstream bumps lastUpdated then too). */
   releasedClaims: boolean;
   conditions: Condition[];
   now: string;
 }
 
-export function desiredPoolStatus(input: DesiredStatusInput): IPPoolStatus {
-  const { read, indexes, now } = input;
+/**
+ * The merge patch of the pool's status (undefined when nothing changed). Indexes are patched key
+ * by key, so a pool of 50,000 claims costs a lookup per claim, not a sorted copy of its status.
+ */
+export function poolStatusPatch(input: PoolStatusInput): Record<string, unknown> | undefined {
+  const { read, now } = input;
   const previous = read.status ?? {};
-  const status: IPPoolStatus = { ...previous };
-  const indexesChanged =
-    JSON.stringify(sortedRecord(previous.indexes)) !== JSON.stringify(sortedRecord(indexes));
-  if (indexes && Object.keys(indexes).length > 0) status.indexes = sortedRecord(indexes);
-  else delete status.indexes;
-  if (!previous.lastUpdated) status.lastUpdated = read.metadata.creationTimestamp ?? now;
-  if (indexesChanged || input.releasedClaims) status.lastUpdated = now;
-  status['capacity'] = poolCapacity(read, indexes);
-  status['conditions'] = withTransitionTimes(
-    input.conditions,
-    previous['conditions'] as Condition[] | undefined,
-    now,
+  const patch: Record<string, unknown> = {};
+  const indexes = indexesPatch(previous.indexes, input.indexes);
+  if (indexes) patch['indexes'] = input.indexes.size === 0 ? null : indexes;
+  if (!previous.lastUpdated) patch['lastUpdated'] = read.metadata.creationTimestamp ?? now;
+  if (indexes || input.releasedClaims) patch['lastUpdated'] = now;
+  const capacity = createMergePatch(
+    previous['capacity'] as Record<string, unknown> | undefined,
+    input.capacity as unknown as Record<string, unknown>,
   );
-  // Conditions other controllers own (e.g. PreAllocationsCovered, issue 6) are kept as read.
+  if (capacity) patch['capacity'] = capacity;
+  const previousConditions = previous['conditions'] as Condition[] | undefined;
   const owned = new Set(input.conditions.map((c) => c.type));
-  const foreign = ((previous['conditions'] as Condition[] | undefined) ?? []).filter(
-    (c) => !owned.has(c.type),
-  );
-  if (foreign.length > 0) status['conditions'] = [...(status['conditions'] as Condition[]), ...foreign];
-  if (read.metadata.generation !== undefined) status['observedGeneration'] = read.metadata.generation;
-  return status;
+  // Conditions other controllers own (e.g. PreAllocationsCovered) are kept as read.
+  const conditions = [
+    ...withTransitionTimes(input.conditions, previousConditions, now),
+    ...(previousConditions ?? []).filter((c) => !owned.has(c.type)),
+  ];
+  if (!jsonEqual(previousConditions, conditions)) patch['conditions'] = conditions;
+  if (read.metadata.generation !== undefined && previous['observedGeneration'] !== read.metadata.generation)
+    patch['observedGeneration'] = read.metadata.generation;
+  return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
-function sortedRecord(record: Record<string, string> | undefined): Record<string, string> {
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(record ?? {}).sort()) sorted[key] = record![key]!;
-  return sorted;
+function indexesPatch(
+  previous: Record<string, string> | undefined,
+  wanted: ReadonlyMap<string, string>,
+): Record<string, string | null> | undefined {
+  const patch: Record<string, string | null> = {};
+  let changed = false;
+  for (const [claimName, address] of wanted) {
+    if (previous?.[claimName] === address) continue;
+    patch[claimName] = address;
+    changed = true;
+  }
+  for (const claimName in previous) {
+    if (wanted.has(claimName)) continue;
+    patch[claimName] = null;
+    changed = true;
+  }
+  return changed ? patch : undefined;
 }

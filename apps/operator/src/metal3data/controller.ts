@@ -17,8 +17,9 @@ import {
 } from '@stableip/ipam-core';
 import {
   Controller,
-  Informer,
   isConflict,
+  type Informer,
+  type InformerCache,
   namespaceIndex,
   type ReconcileResult,
   type EventRecorder,
@@ -28,6 +29,7 @@ import {
   type WatchEvent,
 } from '@stableip/kube-runtime';
 import type { Registry } from 'prom-client';
+import { IndexFunctions } from '../indexes';
 import { ClusterResource, IPAddressClaimResource, IPClaimResource, IPPoolResource } from '../resources';
 import { ClaimIndexes, CoverageMetrics, CoverageReconciler } from './coverage-reconciler';
 import { hostOfMetal3Machine, Metal3DataReconciler } from './data-reconciler';
@@ -42,7 +44,8 @@ import { TemplateIndexes, TemplateReconciler, templateKeyOf } from './template-r
 
 export interface Metal3DataGroupOptions {
   client: KubeClient;
-  namespace: string;
+  /** The manager's shared informers. */
+  cache: InformerCache;
   registry: Registry;
   events: EventRecorder;
   logger: Logger;
@@ -50,11 +53,9 @@ export interface Metal3DataGroupOptions {
   /** The Metal3Data and template controllers (off: coverage and auto-pin only). */
   metal3Data: boolean;
   concurrency?: number;
-  resyncPeriodMs?: number;
 }
 
 export interface Metal3DataGroup {
-  informers: Informer<RuntimeObject>[];
   controllers: Controller[];
 }
 
@@ -91,35 +92,15 @@ function withOld<T>(event: WatchEvent<T>, keys: (object: T) => string[]): string
 }
 
 export function createMetal3DataControllers(options: Metal3DataGroupOptions): Metal3DataGroup {
-  const { client, logger } = options;
-  const common = {
-    client,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
-    resyncPeriodMs: options.resyncPeriodMs ?? 10 * 60_000,
-    logger,
-  };
-  const pools = new Informer<IPPool>({ ...common, resource: IPPoolResource });
-  const claims = new Informer<IPClaim>({
-    ...common,
-    resource: IPClaimResource,
-    indexers: {
-      [ClaimIndexes.pool]: (claim) =>
-        claim.spec?.pool?.name ? [`${nsOf(claim)}/${claim.spec.pool.name}`] : [],
-      [ClaimIndexes.owner]: metal3DataOwnerKeys,
-    },
+  const { client, logger, cache } = options;
+  const pools = cache.informer<IPPool>(IPPoolResource);
+  const claims = cache.informer<IPClaim>(IPClaimResource, {
+    indexers: { [ClaimIndexes.pool]: IndexFunctions.claimPool, [ClaimIndexes.owner]: metal3DataOwnerKeys },
   });
   // Foreign kinds are optional: without their CRDs the informers idle and readiness still passes.
-  const hosts = new Informer<BareMetalHost>({ ...common, resource: BareMetalHostResource, optional: true });
-  const metal3Machines = new Informer<Metal3Machine>({
-    ...common,
-    resource: Metal3MachineResource,
-    optional: true,
-  });
-  const templates = new Informer<Metal3DataTemplate>({
-    ...common,
-    resource: Metal3DataTemplateResource,
-    optional: true,
-  });
+  const hosts = cache.informer<BareMetalHost>(BareMetalHostResource, { optional: true });
+  const metal3Machines = cache.informer<Metal3Machine>(Metal3MachineResource, { optional: true });
+  const templates = cache.informer<Metal3DataTemplate>(Metal3DataTemplateResource, { optional: true });
   const optionalStore =
     <T extends RuntimeObject>(informer: Informer<T>) =>
     () =>
@@ -156,39 +137,25 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
     .watch(metal3Machines, (event) => poolsOfNamespace(event.object))
     .watch(templates, (event) => poolsOfNamespace(event.object));
 
-  const informers: Informer<RuntimeObject>[] = [
-    pools,
-    claims,
-    hosts,
-    metal3Machines,
-    templates,
-  ] as unknown as Informer<RuntimeObject>[];
   const controllers: Controller[] = [coverageController];
-  if (!options.metal3Data) return { informers, controllers };
+  if (!options.metal3Data) return { controllers };
 
-  const data = new Informer<Metal3Data>({
-    ...common,
-    resource: Metal3DataResource,
+  const data = cache.informer<Metal3Data>(Metal3DataResource, {
     optional: true,
     indexers: {
       [TemplateIndexes.template]: templateKeyOf,
       [DataIndexes.claim]: (d) => (d.spec?.claim?.name ? [`${nsOf(d)}/${d.spec.claim.name}`] : []),
     },
   });
-  const dataClaims = new Informer<Metal3DataClaim>({
-    ...common,
-    resource: Metal3DataClaimResource,
+  const dataClaims = cache.informer<Metal3DataClaim>(Metal3DataClaimResource, {
     optional: true,
     indexers: { [TemplateIndexes.template]: templateKeyOf },
   });
-  const capiClaims = new Informer<IPAddressClaim>({
-    ...common,
-    resource: IPAddressClaimResource,
+  const capiClaims = cache.informer<IPAddressClaim>(IPAddressClaimResource, {
     optional: true,
     indexers: { [ClaimIndexes.owner]: metal3DataOwnerKeys },
   });
-  const clusters = new Informer<Cluster>({ ...common, resource: ClusterResource, optional: true });
-  informers.push(...([data, dataClaims, capiClaims, clusters] as unknown as Informer<RuntimeObject>[]));
+  const clusters = cache.informer<Cluster>(ClusterResource, { optional: true });
 
   const dataReconciler = new Metal3DataReconciler({
     client,
@@ -279,5 +246,5 @@ export function createMetal3DataControllers(options: Metal3DataGroupOptions): Me
     .watch(dataClaims, (event) => withOld(event, templateKeyOf))
     .watch(data, (event) => withOld(event, templateKeyOf));
   controllers.push(dataController, templateController);
-  return { informers, controllers };
+  return { controllers };
 }

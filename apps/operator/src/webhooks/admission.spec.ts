@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { review, webhookPath } from './admission';
+import { AdmissionError, review, WEBHOOK_ROUTES, webhookPath } from './admission';
 import { createJsonPatch } from './json-patch';
 import { appendToBundle, generateSelfSigned } from './certs';
 
@@ -61,6 +62,92 @@ describe('admission review', () => {
     ).toBe(false);
     expect(() => review(webhookPath('validate', 'IPPool'), { kind: 'Nope' })).toThrow(/AdmissionReview/);
     expect(() => review('/nowhere', request('IPPool', 'CREATE', pool({})))).toThrow(/no webhook/);
+  });
+});
+
+describe('malformed admission reviews', () => {
+  const path = webhookPath('validate', 'IPPool');
+  const base = request('IPPool', 'CREATE', pool({}));
+  it.each([
+    [
+      'no request.kind',
+      { ...base, request: { ...base.request, kind: undefined } },
+      /request\.kind must be an object/,
+    ],
+    [
+      'kind.kind not a string',
+      { ...base, request: { ...base.request, kind: { group: 'g', version: 'v', kind: 5 } } },
+      /request\.kind\.kind must be a string/,
+    ],
+    [
+      'an unknown operation',
+      { ...base, request: { ...base.request, operation: 'PATCH' } },
+      /request\.operation must be one of/,
+    ],
+    [
+      'an object that is a list',
+      { ...base, request: { ...base.request, object: [] } },
+      /request\.object must be an object or null/,
+    ],
+    [
+      'metadata that is a string',
+      { ...base, request: { ...base.request, object: { metadata: 'x' } } },
+      /request\.object\.metadata must be an object/,
+    ],
+    [
+      'a numeric uid',
+      { ...base, request: { ...base.request, uid: 7 } },
+      /request\.uid must be a non-empty string/,
+    ],
+    ['a body that is not an object', 'AdmissionReview', /expected an object with kind "AdmissionReview"/],
+  ])('refuses %s with a 400 naming the field', (_name, body, message) => {
+    expect(() => review(path, body)).toThrow(message);
+    try {
+      review(path, body);
+    } catch (error) {
+      expect(error).toBeInstanceOf(AdmissionError);
+      expect((error as AdmissionError).httpStatus).toBe(400);
+    }
+  });
+
+  it('answers any JSON body with a review or an AdmissionError, never another exception (property)', () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    const objectLike = fc.oneof(
+      json,
+      fc.record({ metadata: fc.oneof(json, fc.record({ name: json, namespace: json })), spec: json }),
+    );
+    const body = fc.record({
+      apiVersion: fc.oneof(fc.constant('admission.k8s.io/v1'), json),
+      kind: fc.oneof(fc.constant('AdmissionReview'), json),
+      request: fc.oneof(
+        json,
+        fc.record(
+          {
+            uid: fc.oneof(fc.constant('u1'), json),
+            kind: fc.oneof(
+              fc.constant({ group: 'ipam.metal3.io', version: 'v1alpha1', kind: 'IPPool' }),
+              fc.constant({ group: 'ipam.metal3.io', version: 'v1alpha1', kind: 'IPClaim' }),
+              json,
+            ),
+            operation: fc.oneof(fc.constantFrom('CREATE', 'UPDATE', 'DELETE'), json),
+            object: objectLike,
+            oldObject: objectLike,
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...WEBHOOK_ROUTES.keys()), body, (route, input) => {
+        try {
+          const answer = review(route, input);
+          expect(answer.kind).toBe('AdmissionReview');
+        } catch (error) {
+          expect(error).toBeInstanceOf(AdmissionError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

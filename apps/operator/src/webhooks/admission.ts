@@ -99,16 +99,49 @@ function typed(object: KubeObject | null | undefined, request: AdmissionRequest)
   };
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const OPERATIONS: ReadonlySet<string> = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+
+/**
+ * The review's request, checked field by field as the API server sends it (admission/v1): every
+ * field the answer depends on has the type the code reads, or the review is refused with a 400
+ * that names the field.
+ */
+function checkedRequest(body: unknown): { apiVersion: string; request: AdmissionRequest } {
+  const bad = (what: string) => new AdmissionError(`malformed AdmissionReview: ${what}`, 400);
+  if (!isRecord(body) || body['kind'] !== 'AdmissionReview')
+    throw bad('expected an object with kind "AdmissionReview"');
+  const apiVersion = body['apiVersion'] ?? 'admission.k8s.io/v1';
+  if (typeof apiVersion !== 'string') throw bad('apiVersion must be a string');
+  const request = body['request'];
+  if (!isRecord(request)) throw bad('request is missing or not an object');
+  if (typeof request['uid'] !== 'string' || request['uid'] === '')
+    throw bad('request.uid must be a non-empty string');
+  const kind = request['kind'];
+  if (!isRecord(kind)) throw bad('request.kind must be an object {group, version, kind}');
+  for (const field of ['group', 'version', 'kind'] as const) {
+    if (typeof kind[field] !== 'string') throw bad(`request.kind.${field} must be a string`);
+  }
+  if (typeof request['operation'] !== 'string' || !OPERATIONS.has(request['operation']))
+    throw bad(`request.operation must be one of ${[...OPERATIONS].join(', ')}`);
+  for (const field of ['object', 'oldObject'] as const) {
+    const object = request[field];
+    if (object !== undefined && object !== null && !isRecord(object))
+      throw bad(`request.${field} must be an object or null`);
+    if (isRecord(object) && object['metadata'] !== undefined && !isRecord(object['metadata']))
+      throw bad(`request.${field}.metadata must be an object`);
+  }
+  return { apiVersion, request: request as unknown as AdmissionRequest };
+}
+
 /** Answers one AdmissionReview for the route `path`. Throws AdmissionError for malformed input. */
 export function review(path: string, body: unknown): AdmissionReview {
   const route = WEBHOOK_ROUTES.get(path);
   if (!route) throw new AdmissionError(`no webhook at ${path}`, 404);
-  const reviewIn = body as Partial<AdmissionReview> | undefined;
-  const request = reviewIn?.request;
-  if (reviewIn?.kind !== 'AdmissionReview' || !request?.uid) {
-    throw new AdmissionError('expected an AdmissionReview with a request', 400);
-  }
-  const apiVersion = reviewIn.apiVersion ?? 'admission.k8s.io/v1';
+  const { apiVersion, request } = checkedRequest(body);
   const respond = (response: AdmissionResponse): AdmissionReview => ({
     apiVersion,
     kind: 'AdmissionReview',

@@ -98,7 +98,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     } catch (err) {
       code = err instanceof AdmissionError ? err.httpStatus : 500;
       if (code === 500) log.error({ err, path }, 'webhook failed');
-      send(res, code, `${(err as Error).message}\n`);
+      // An unexpected failure is logged here; the caller gets no exception text.
+      send(res, code, err instanceof AdmissionError ? `${err.message}\n` : 'internal error in the webhook\n');
     } finally {
       requests?.inc({ webhook: path, code: String(code) });
       latency?.observe({ webhook: path }, Number(process.hrtime.bigint() - started) / 1e9);

@@ -121,6 +121,15 @@ export class PoolAllocator {
    */
   release(address: string, claimName: string): void {
     if (this.preAllocations.has(claimName)) return;
+    this.unmark(address, claimName);
+  }
+
+  /**
+   * The IPAddress holding `address` for `claimName` no longer exists: drop that holder whatever
+   * the claim's preAllocation says (the reservation itself stays while the pool is not deleting).
+   * For callers that keep one allocator in step with the objects over many passes.
+   */
+  unmark(address: string, claimName: string): void {
     const ip = parseIP(address);
     if (!ip) {
       removeHolder(this.unparsed, address, claimName);

@@ -5,7 +5,7 @@ import { defaultObject, formatValidationText, validateCreate } from '../validati
 import type { KindKey } from './store';
 import type { PlanWarning } from './types';
 
-export { PoolAllocator, type AllocationResult } from '../allocation';
+export { PoolAllocator, type AllocationResult, type PoolCapacity } from '../allocation';
 
 export { formatAddressName } from '../ip/range';
 

@@ -1,4 +1,6 @@
 export { plan } from './plan';
+export { planPool, type PoolPlanInput, type PoolPlan, type PoolAllocationMade } from './plan-pool';
+export { PoolLedger, type AddressKind } from './pool-ledger';
 export type {
   PlanSnapshot,
   PlanOptions,
@@ -6,6 +8,7 @@ export type {
   PlanRow,
   PlanWarning,
   PlanWarningCode,
+  AddressNameConflictWarning,
   PlannedDeletion,
   ObjectKey,
   AllocationSourceName,

@@ -1,4 +1,4 @@
-// plan(): runs the CAPM3 Metal3Data reconcile and the IPPool reconcile over a snapshot until a
+// plan(): the what-if planner over a whole snapshot (CLI, API, tests). Runs the CAPM3 Metal3Data reconcile and the IPPool reconcile over a snapshot until a
 // pass changes nothing, then reports every object that ended up created or changed.
 import type {
   CapiIPAddress,
@@ -11,7 +11,7 @@ import type {
 } from '../api/types';
 import { reconcileMetal3Data } from './capm3';
 import { admissionWarnings } from './deps';
-import { type PoolMembers, type ReconcileContext, reconcilePool } from './pool-reconciler';
+import { type PoolMembers, type ReconcileContext, reconcilePool } from './pool-pass';
 import { seededRandom } from './rng';
 import { type Entry, type KindKey, ObjectStore, namespaceOf } from './store';
 import type {
@@ -169,7 +169,7 @@ function groupPoolMembers(store: ObjectStore): Map<string, PoolMembers> {
   return groups;
 }
 
-function dedupe(warnings: PlanWarning[]): PlanWarning[] {
+export function dedupe(warnings: PlanWarning[]): PlanWarning[] {
   const seen = new Set<string>();
   return warnings.filter((warning) => {
     const key = `${warning.code}\u0000${warning.message}`;
@@ -207,7 +207,7 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
   );
 }
 
-function collectChanges(store: ObjectStore): { items: KubeObject[]; deleted: PlannedDeletion[] } {
+export function collectChanges(store: ObjectStore): { items: KubeObject[]; deleted: PlannedDeletion[] } {
   const items: KubeObject[] = [];
   const deleted: Array<PlannedDeletion & { object: KubeObject }> = [];
   for (const entry of store.all()) {

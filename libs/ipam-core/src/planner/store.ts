@@ -60,8 +60,16 @@ interface KindTable {
   sorted: Entry[] | undefined;
 }
 
+/** Where a store finds objects it was not loaded with (see ObjectStore's constructor). */
+export type ObjectLookup = (kind: KindKey, namespace: string, name: string) => KubeObject | undefined;
+
 export class ObjectStore {
   private readonly kinds = new Map<KindKey, KindTable>();
+  /**
+   * With a lookup, `get` loads objects on first use instead of requiring the whole snapshot up
+   * front: a pool pass then only touches the objects it reads. `list` sees loaded objects only.
+   */
+  constructor(private readonly lookup?: ObjectLookup) {}
   private readonly insertionOrder: Entry[] = [];
   /** Bumped on every mutation; a pass that leaves it unchanged is the fixed point. */
   revision = 0;
@@ -123,7 +131,12 @@ export class ObjectStore {
   /** The live (not removed) object of a kind with that namespace and name. */
   get<T extends KubeObject>(kind: KindKey, namespace: string, name: string): Entry<T> | undefined {
     const entry = this.kinds.get(kind)?.byNamespace.get(namespace)?.get(name);
-    return entry && !entry.gone ? (entry as Entry<T>) : undefined;
+    if (entry) return entry.gone ? undefined : (entry as Entry<T>);
+    const found = this.lookup?.(kind, namespace, name);
+    if (!found) return undefined;
+    this.load(kind, found);
+    const loaded = this.kinds.get(kind)?.byNamespace.get(namespace)?.get(name);
+    return loaded && !loaded.gone ? (loaded as Entry<T>) : undefined;
   }
 
   /**

@@ -88,11 +88,22 @@ export interface ObjectKey {
   name: string;
 }
 
-export interface PlanWarning {
-  code: PlanWarningCode;
+interface WarningBase {
+  /** Human-readable, for logs and Events; never parse it: the fields carry the facts. */
   message: string;
   object?: ObjectKey;
 }
+
+/** A claim's IPAddress name is held by an object that is not its own: the claim waits. */
+export interface AddressNameConflictWarning extends WarningBase {
+  code: 'AddressNameConflict';
+  /** The IPAddress that holds the name. */
+  address: { kind: 'Metal3IPAddress' | 'CapiIPAddress'; namespace: string; name: string };
+}
+
+export type PlanWarning =
+  | AddressNameConflictWarning
+  | (WarningBase & { code: Exclude<PlanWarningCode, 'AddressNameConflict'> });
 
 /** An object that the plan removes (its last finalizer is dropped while it is being deleted). */
 export interface PlannedDeletion extends ObjectKey {

@@ -1,14 +1,29 @@
-// Raw HTTP against the API server through client-node's own plumbing (kubeconfig auth incl. exec
-// and OIDC tokens, TLS material, its fetch library). We take the Configuration that
-// KubernetesObjectApi is built with instead of its verbs because those need a discovery round
-// trip per kind, cannot address subresources (/status) and cannot send JSON patches; and we keep
-// bodies as plain JSON (client-node's serializer would turn timestamps into Date objects).
-import { createHash } from 'node:crypto';
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { HttpMethod, KubeConfig, KubernetesObjectApi, type RequestContext } from '@kubernetes/client-node';
+// Raw HTTP against the API server on one pooled keep-alive agent. client-node's KubeConfig still
+// supplies everything identity-related (server, TLS material, auth headers incl. exec and OIDC
+// tokens, proxies) through applyToHTTPSOptions; the request itself goes through node:http(s).
+//
+// Why not client-node's own fetch path: it runs node-fetch 2.7, whose detector of malformed chunked
+// responses inspects the socket when a response closes. On a keep-alive agent under load that
+// socket already serves the next queued request, so the detector sees that request's listener and
+// fails a complete response with "Premature close" (node-fetch issue 1767). Bodies stay plain JSON
+// (client-node's serializer would turn timestamps into Date objects).
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
+import {
+  Agent as HttpsAgent,
+  request as httpsRequest,
+  type RequestOptions as HttpsOptions,
+} from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, kubeErrorFromResponse, toKubeApiError } from './errors';
 
 export type Query = Record<string, string | number | boolean | undefined>;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
   query?: Query;
@@ -23,65 +38,101 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
   /** Upper bound of parallel connections to the API server (default 50). */
   maxSockets?: number;
+  /**
+   * Idle keep-alive sockets are closed after this long (default 15 s), well before the API
+   * server's own idle timeout (90 s), so a request never lands on a socket the server is closing.
+   */
+  idleSocketTimeoutMs?: number;
 }
 
-/** KubernetesObjectApi opened up: we only need its configuration (server, auth, http library). */
-class ConfiguredApi extends KubernetesObjectApi {
-  get config() {
-    return this.configuration;
-  }
+/** Transport counters, for benchmarks and debug logs. */
+export interface TransportStats {
+  requests: number;
+  /** Requests that failed without an HTTP response (connection refused, reset, timeout). */
+  connectionErrors: number;
+  /** Requests re-sent once after their reused keep-alive socket turned out to be dead. */
+  retriedOnStaleSocket: number;
 }
+
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * May a request be sent again when its reused socket died before any response arrived? As Go's
+ * net/http: only when a replay cannot do anything the first attempt did not. GET, PUT (guarded by
+ * resourceVersion), DELETE, merge and apply patches (setting the same fields twice is the same
+ * result) are; POST (a replayed create answers AlreadyExists, a generateName create duplicates) and
+ * JSON patches (an `add` to a list applies twice) are not.
+ */
+function replayable(method: HttpMethod, contentType: string | undefined): boolean {
+  if (method === 'POST') return false;
+  if (method === 'PATCH') return contentType !== 'application/json-patch+json';
+  return true;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+class StaleSocketError extends Error {}
 
 export class KubeTransport {
   readonly kubeConfig: KubeConfig;
-  readonly #api: ConfiguredApi;
+  readonly stats: TransportStats = { requests: 0, connectionErrors: 0, retriedOnStaleSocket: 0 };
   readonly #requestTimeoutMs: number;
-  readonly #maxSockets: number;
-  // client-node 1.x builds a fresh https.Agent for every request: no keep-alive, a TLS handshake
-  // per call and sockets piling up under load. Reuse one keep-alive agent per TLS identity.
-  #agent: { fingerprint: string; agent: HttpsAgent } | undefined;
+  readonly #httpsAgent: HttpsAgent;
+  readonly #httpAgent: HttpAgent;
 
   constructor(kubeConfig: KubeConfig, options: TransportOptions = {}) {
     this.kubeConfig = kubeConfig;
-    this.#api = kubeConfig.makeApiClient(ConfiguredApi);
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.#maxSockets = options.maxSockets ?? 50;
+    // One pool per TLS identity comes for free: the agent keys sockets by ca/cert/key/servername.
+    // LIFO keeps the few hottest sockets busy and lets the rest go idle and time out.
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 50,
+      scheduling: 'lifo' as const,
+      timeout: options.idleSocketTimeoutMs ?? 15_000,
+    };
+    this.#httpsAgent = new HttpsAgent(agentOptions);
+    this.#httpAgent = new HttpAgent(agentOptions);
   }
 
   /** Perform one request; resolves to the parsed JSON body, rejects with a KubeApiError. */
-  async request<T>(method: keyof typeof HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
-    const config = this.#api.config;
-    const ctx = config.baseServer.makeRequestContext(path, HttpMethod[method]);
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new KubeApiError('Unknown', 0, 'the kubeconfig has no current cluster');
+    const url = new URL(cluster.server.replace(/\/$/, '') + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) ctx.setQueryParam(key, String(value));
+      if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (options.body !== undefined) {
-      ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
-      ctx.setBody(JSON.stringify(options.body));
-    }
-    ctx.setSignal(AbortSignal.timeout(options.timeoutMs ?? this.#requestTimeoutMs));
-    let text: string;
-    let status: number;
-    let headers: Record<string, string>;
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const deadline = AbortSignal.timeout(options.timeoutMs ?? this.#requestTimeoutMs);
+    this.stats.requests += 1;
+    let response: RawResponse;
     try {
-      await config.authMethods.default?.applySecurityAuthentication(ctx);
-      this.#reuseAgent(ctx);
-      const response = await config.httpApi.send(ctx).toPromise();
-      status = response.httpStatusCode;
-      headers = response.headers;
-      text = await response.body.text();
-    } catch (err) {
-      throw toKubeApiError(err);
-    }
-    if (status < 200 || status > 299) {
-      let body: unknown = text;
+      const httpOptions = await this.#httpOptions(url, method, options.contentType, body);
       try {
-        body = JSON.parse(text);
+        response = await send(url, httpOptions, body, deadline);
+      } catch (err) {
+        if (!(err instanceof StaleSocketError) || !replayable(method, options.contentType)) throw err;
+        this.stats.retriedOnStaleSocket += 1;
+        response = await send(url, httpOptions, body, deadline);
+      }
+    } catch (err) {
+      this.stats.connectionErrors += 1;
+      throw toKubeApiError(err instanceof StaleSocketError ? err.cause : err);
+    }
+    const { status, headers, text } = response;
+    if (status < 200 || status > 299) {
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
       } catch {
         // plain-text bodies ("404 page not found") stay strings
       }
-      throw kubeErrorFromResponse(status, body, headers);
+      throw kubeErrorFromResponse(status, parsed, headers);
     }
     if (text.length === 0) return undefined as T;
     try {
@@ -102,32 +153,87 @@ export class KubeTransport {
 
   /** Close pooled connections (call on shutdown so the process can exit). */
   close(): void {
-    this.#agent?.agent.destroy();
-    this.#agent = undefined;
+    this.#httpsAgent.destroy();
+    this.#httpAgent.destroy();
   }
 
-  #reuseAgent(ctx: RequestContext): void {
-    const fresh = ctx.getAgent();
-    // Only plain https agents: proxy agents carry their own connection logic.
-    if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return;
-    const tls = (fresh as HttpsAgent & { options: AgentOptions }).options;
-    const hash = createHash('sha256');
-    for (const part of [tls.ca, tls.cert, tls.key, tls.pfx, tls.servername, String(tls.rejectUnauthorized)]) {
-      for (const item of Array.isArray(part) ? part : [part]) {
-        if (item !== undefined)
-          hash.update(typeof item === 'string' || Buffer.isBuffer(item) ? item : JSON.stringify(item));
-        hash.update('|');
-      }
+  async #httpOptions(
+    url: URL,
+    method: HttpMethod,
+    contentType: string | undefined,
+    body: string | undefined,
+  ): Promise<HttpsOptions> {
+    const options: HttpsOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const fresh = options.agent;
+    // Plain agents are replaced by the pooled one; proxy agents carry their own connection logic.
+    const plain = fresh instanceof HttpsAgent || fresh instanceof HttpAgent;
+    if (plain && (fresh.constructor === HttpsAgent || fresh.constructor === HttpAgent)) {
+      fresh.destroy();
+      options.agent = url.protocol === 'http:' ? this.#httpAgent : this.#httpsAgent;
     }
-    const fingerprint = hash.digest('hex');
-    if (this.#agent?.fingerprint !== fingerprint) {
-      this.#agent?.agent.destroy();
-      this.#agent = {
-        fingerprint,
-        agent: new HttpsAgent({ ...tls, keepAlive: true, maxSockets: this.#maxSockets }),
-      };
+    const headers: Record<string, string | string[] | number | undefined> = {
+      ...(options.headers as Record<string, string | string[] | number | undefined> | undefined),
+      Accept: 'application/json',
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    fresh.destroy();
-    ctx.setAgent(this.#agent.agent);
+    return { ...options, method, headers };
   }
+}
+
+function send(
+  url: URL,
+  options: HttpsOptions,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let request: ClientRequest;
+    try {
+      request = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { ...options, signal });
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    let responded = false;
+    request.on('response', (response: IncomingMessage) => {
+      responded = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const incomplete = () =>
+        reject(
+          new Error(
+            `connection closed before the response to ${options.method} ${url.pathname} was complete`,
+          ),
+        );
+      response.on('error', reject);
+      response.on('close', () => {
+        if (!response.complete) incomplete();
+      });
+      response.on('end', () => {
+        if (!response.complete) {
+          incomplete();
+          return;
+        }
+        const headers: Record<string, string> = {};
+        for (const [key, value] of Object.entries(response.headers)) {
+          if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: response.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      // Node's documented pattern: a reused keep-alive socket the server closed meanwhile fails
+      // with a reset before any byte of the response arrived.
+      if (!responded && request.reusedSocket && STALE_SOCKET_CODES.has(err.code ?? '')) {
+        reject(new StaleSocketError('stale keep-alive socket', { cause: err }));
+        return;
+      }
+      reject(err);
+    });
+    request.end(body);
+  });
 }

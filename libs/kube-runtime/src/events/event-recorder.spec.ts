@@ -63,6 +63,20 @@ describe('EventRecorder (fake API server)', () => {
     expect(items.find((e) => e.reason === 'Allocated')?.count).toBe(1);
   });
 
+  it('correlates a burst of similar events as client-go does: 10 apart, then one combined series, then dropped', async () => {
+    const pool = { ...claim, kind: 'IPPool', metadata: { ...claim.metadata, name: 'pool-1', uid: 'u-p' } };
+    const recorder = new EventRecorder({ client, component: 'ipam', logger: testLogger });
+    for (let i = 0; i < 40; i++) recorder.event(pool, 'Normal', 'AddressAllocated', `Allocated 10.0.0.${i}`);
+    await recorder.flush();
+    const items = await stored();
+    // 25 tokens: 10 distinct Events, then one combined Event carrying the other 15 occurrences.
+    expect(items).toHaveLength(11);
+    const combined = items.filter((e) => e.message?.startsWith('(combined from similar events): '));
+    expect(combined).toHaveLength(1);
+    expect(combined[0]).toMatchObject({ count: 15, message: '(combined from similar events): Allocated 10.0.0.24' });
+    expect(recorder.dropped).toBe(15);
+  });
+
   it('starts a new event when the aggregated one expired', async () => {
     const recorder = new EventRecorder({ client, component: 'ipam', logger: testLogger });
     recorder.event(claim, 'Normal', 'Allocated', 'x');

@@ -1,8 +1,12 @@
 // Kubernetes Events for `kubectl describe` and `kubectl get events`.
 //
-// We write core/v1 Events and aggregate repeats by bumping count/lastTimestamp, which is what
-// client-go's record.EventRecorder (used by metal3 ip-address-manager and CAPI) does: the events
-// look exactly like upstream's to users and tools, and `kubectl describe` shows "(x5 over 3m)".
+// We write core/v1 Events through the same correlation as client-go's EventCorrelator (used by
+// metal3 ip-address-manager and CAPI), so they look like upstream's to users and tools:
+//  - identical events bump count/lastTimestamp of one Event (`kubectl describe`: "(x5 over 3m)");
+//  - similar events (same object, type and reason, other messages): after 10 within 10 minutes,
+//    the rest go into ONE Event "(combined from similar events): <latest message>";
+//  - a token bucket per object (burst 25, one token per 5 minutes) drops the excess of a burst.
+// So a burst of 10,000 allocations in one pool costs at most 25 Event writes, not 10,000.
 // events.k8s.io/v1 series would need a separate isomorphic-series state machine for no visible
 // gain, and old readers of core/v1 would see count=0/firstTimestamp unset on series events.
 import type { KubeClient } from '../client/client';
@@ -20,6 +24,13 @@ export interface EventRecorderOptions {
   host?: string;
   /** Remembered (object, type, reason, message) tuples for aggregation (default 4096). */
   cacheSize?: number;
+  /** Distinct messages of one object/type/reason before they are combined (default 10). */
+  maxSimilarEvents?: number;
+  /** Window in which similar events count towards combining (default 10 min). */
+  similarWindowMs?: number;
+  /** Spam filter per object: burst and refill period of one token (default 25, 5 min). */
+  spamBurst?: number;
+  spamRefillMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -30,6 +41,18 @@ interface Aggregate {
   count: number;
   firstTimestamp: string;
 }
+
+interface SimilarEvents {
+  messages: Set<string>;
+  lastAt: number;
+}
+
+interface TokenBucket {
+  tokens: number;
+  at: number;
+}
+
+const COMBINED_PREFIX = '(combined from similar events): ';
 
 const messageLimit = 1024; // the API server rejects longer event notes in events.k8s.io; keep parity
 
@@ -46,6 +69,14 @@ export class EventRecorder {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #aggregates = new Map<string, Aggregate>();
+  readonly #similar = new Map<string, SimilarEvents>();
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #maxSimilar: number;
+  readonly #similarWindowMs: number;
+  readonly #spamBurst: number;
+  readonly #spamRefillMs: number;
+  /** Occurrences dropped by the spam filter (for tests and debugging). */
+  dropped = 0;
   /** Writes for one aggregation key are serialized, so counts never go backwards. */
   readonly #chains = new Map<string, Promise<void>>();
 
@@ -56,6 +87,10 @@ export class EventRecorder {
     this.#cacheSize = options.cacheSize ?? 4096;
     this.#log = (options.logger ?? defaultLogger()).child({ component: 'event-recorder' });
     this.#now = options.now ?? Date.now;
+    this.#maxSimilar = options.maxSimilarEvents ?? 10;
+    this.#similarWindowMs = options.similarWindowMs ?? 10 * 60_000;
+    this.#spamBurst = options.spamBurst ?? 25;
+    this.#spamRefillMs = options.spamRefillMs ?? 5 * 60_000;
   }
 
   /** Record an event; never throws and never blocks the caller (failures are logged). */
@@ -68,19 +103,36 @@ export class EventRecorder {
       uid: obj.metadata?.uid,
       resourceVersion: obj.metadata?.resourceVersion,
     };
-    const note = message.length > messageLimit ? `${message.slice(0, messageLimit - 3)}...` : message;
-    const key = JSON.stringify([
+    // The time of the occurrence, not of the (possibly queued) write.
+    const at = this.#now();
+    const objectKey = JSON.stringify([
       involvedObject.apiVersion,
       involvedObject.kind,
       involvedObject.namespace,
       involvedObject.name,
       involvedObject.uid,
-      type,
-      reason,
-      note,
     ]);
-    // The time of the occurrence, not of the (possibly queued) write.
-    const at = this.#now();
+    if (!this.#takeToken(objectKey, at)) {
+      this.dropped += 1;
+      return;
+    }
+    let note = message.length > messageLimit ? `${message.slice(0, messageLimit - 3)}...` : message;
+    const similarKey = `${objectKey}\u0000${type}\u0000${reason}`;
+    let key = `${similarKey}\u0000${note}`;
+    let similar = this.#similar.get(similarKey);
+    if (!similar || at - similar.lastAt > this.#similarWindowMs) {
+      similar = { messages: new Set(), lastAt: at };
+      this.#similar.set(similarKey, similar);
+      if (this.#similar.size > this.#cacheSize) this.#similar.delete(this.#similar.keys().next().value!);
+    }
+    similar.lastAt = at;
+    if (!similar.messages.has(note) && similar.messages.size >= this.#maxSimilar) {
+      // One Event for all further similar occurrences, keyed without the message.
+      note = `${COMBINED_PREFIX}${note}`.slice(0, messageLimit);
+      key = similarKey;
+    } else {
+      similar.messages.add(note);
+    }
     const previous = this.#chains.get(key) ?? Promise.resolve();
     const next = previous
       .then(() => this.#write(key, at, involvedObject, type, reason, note))
@@ -119,7 +171,7 @@ export class EventRecorder {
       try {
         await this.#client.mergePatch(
           { name: known.eventName, namespace: known.namespace },
-          { count: known.count + 1, lastTimestamp: timestamp },
+          { count: known.count + 1, lastTimestamp: timestamp, message },
         );
         known.count += 1;
         this.#touch(key, known);
@@ -147,6 +199,21 @@ export class EventRecorder {
       reportingInstance: this.#host,
     });
     this.#touch(key, { eventName, namespace, count: 1, firstTimestamp: timestamp });
+  }
+
+  /** client-go's spam filter: a token bucket per involved object. */
+  #takeToken(objectKey: string, at: number): boolean {
+    let bucket = this.#buckets.get(objectKey);
+    if (!bucket) {
+      bucket = { tokens: this.#spamBurst, at };
+      this.#buckets.set(objectKey, bucket);
+      if (this.#buckets.size > this.#cacheSize) this.#buckets.delete(this.#buckets.keys().next().value!);
+    }
+    bucket.tokens = Math.min(this.#spamBurst, bucket.tokens + (at - bucket.at) / this.#spamRefillMs);
+    bucket.at = at;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   #touch(key: string, aggregate: Aggregate): void {

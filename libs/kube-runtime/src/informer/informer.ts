@@ -55,8 +55,11 @@ export interface InformerOptions<T extends KubeObject> {
   staleAfterMs?: number;
   /** Retry period while the resource is not served (CRD absent) (default 30 s). */
   notInstalledRetryMs?: number;
-  /** An absent resource is a normal state (readiness passes), e.g. optional CAPI CRDs. */
-  optional?: boolean;
+  /**
+   * An absent resource is a normal state (readiness passes), e.g. optional CAPI CRDs. A function is
+   * asked each time (a shared informer is optional only while every user says so).
+   */
+  optional?: boolean | (() => boolean);
   /** List page size (default 500). */
   pageSize?: number;
   /** Reconnect backoff (default 800 ms → 30 s, jitter 0.2). */
@@ -181,7 +184,7 @@ export class Informer<T extends KubeObject> {
   isStale(now = Date.now()): boolean {
     if (this.#state === 'Stopped') return true;
     if (!this.#synced) return true;
-    if (this.#notInstalled) return !this.#options.optional;
+    if (this.#notInstalled) return !this.#isOptional();
     if (this.#state === 'Watching') return false;
     return now - this.#healthyAt > this.#options.staleAfterMs;
   }
@@ -275,7 +278,7 @@ export class Informer<T extends KubeObject> {
   #onNotInstalled(): void {
     if (!this.#notInstalled) {
       this.#log.warn(
-        { retryInMs: this.#options.notInstalledRetryMs, optional: Boolean(this.#options.optional) },
+        { retryInMs: this.#options.notInstalledRetryMs, optional: this.#isOptional() },
         'resource not installed (no CRD?): will retry discovery',
       );
     }
@@ -476,6 +479,11 @@ export class Informer<T extends KubeObject> {
     );
     clearTimeout(this.#timer);
     this.#timer = setTimeout(retry, delayMs);
+  }
+
+  #isOptional(): boolean {
+    const optional = this.#options.optional;
+    return typeof optional === 'function' ? optional() : Boolean(optional);
   }
 
   #markHealthy(): void {

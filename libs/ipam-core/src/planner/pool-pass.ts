@@ -171,18 +171,29 @@ function setClusterOwnerReference(store: ObjectStore, poolEntry: Entry<IPPool>, 
   }
 }
 
-/** One IPPool reconcile. `members` are the pool's claims and addresses in its namespace. */
-export function reconcilePool(
-  context: ReconcileContext,
-  poolEntry: Entry<IPPool>,
-  members: PoolMembers,
-): void {
-  const { store } = context;
-  if (!reconcileClusterLink(context, poolEntry)) return;
-  const deleting = isDeleting(poolEntry);
-  if (!deleting) store.addFinalizer(poolEntry, Finalizers.ipPool);
+/** What a pass allocates with: choose an address for a claim, give one back. */
+export type PassAllocator = Pick<PoolAllocator, 'allocate' | 'release'>;
 
-  const pool = poolEntry.current;
+/** Claim name → address text of the pool's IPAddress objects, as a pass reads and edits it. */
+export interface PassIndexes {
+  get(claimName: string): string | undefined;
+  set(claimName: string, address: string): void;
+  delete(claimName: string): void;
+}
+
+/**
+ * The pool's addresses when the caller keeps them between passes (the operator): the pass then
+ * neither reads every IPAddress nor rebuilds the allocator, and leaves status.indexes to the caller.
+ */
+export interface PoolAddressBook {
+  indexes: PassIndexes;
+  allocator(): PassAllocator;
+  /** IPAddress objects (both kinds) on the pool before the pass. */
+  liveAddresses: number;
+}
+
+/** The book of a snapshot pass, built from the pool's IPAddress objects in `members`. */
+function bookFromMembers(context: ReconcileContext, pool: IPPool, deleting: boolean, members: PoolMembers) {
   // getIndexes: the IPAddress objects (both kinds) are the source of truth, the status a cache.
   // `indexes` keeps the text as written (upstream does); the allocator compares parsed values.
   const indexes = new Map<string, string>();
@@ -201,43 +212,78 @@ export function reconcilePool(
   }
   // Built on first use: a pass in which every claim is already served never parses an address.
   let allocator: PoolAllocator | undefined;
-  const getAllocator = (): PoolAllocator => {
-    if (!allocator) {
-      allocator = new PoolAllocator(pool.spec, { deleting, random: context.random });
-      for (const [address, claimName] of inUse) allocator.markInUse(address, claimName);
-    }
-    return allocator;
+  const book = {
+    indexes,
+    liveAddresses: inUse.length,
+    allocator: (): PoolAllocator => {
+      if (!allocator) {
+        allocator = new PoolAllocator(pool.spec, { deleting, random: context.random });
+        for (const [address, claimName] of inUse) allocator.markInUse(address, claimName);
+      }
+      return allocator;
+    },
   };
+  return book;
+}
 
-  const pass: PoolPass = { context, poolEntry, allocator: getAllocator, indexes, created: 0 };
+/**
+ * One IPPool reconcile. `members` are the pool's claims (and, without a `book`, its addresses) in
+ * its namespace. With a `book`, status.indexes is not written: the caller derives it from the book.
+ */
+export function reconcilePool(
+  context: ReconcileContext,
+  poolEntry: Entry<IPPool>,
+  members: PoolMembers,
+  book?: PoolAddressBook,
+): void {
+  const { store } = context;
+  if (!reconcileClusterLink(context, poolEntry)) return;
+  const deleting = isDeleting(poolEntry);
+  if (!deleting) store.addFinalizer(poolEntry, Finalizers.ipPool);
+
+  const snapshotBook = book ? undefined : bookFromMembers(context, poolEntry.current, deleting, members);
+  const used = book ?? snapshotBook!;
+  const pass: PoolPass = {
+    context,
+    poolEntry,
+    allocator: () => used.allocator(),
+    indexes: used.indexes,
+    created: 0,
+    removed: 0,
+  };
   for (const claim of members.ipClaims) if (!claim.gone) reconcileMetal3Claim(pass, claim);
   for (const claim of members.ipAddressClaims) if (!claim.gone) reconcileCapiClaim(pass, claim);
 
-  const status = poolEntry.current.status;
-  if (!recordMatches(status?.indexes, indexes)) {
-    const edited = store.edit(poolEntry);
-    const nextStatus = { ...edited.status };
-    if (indexes.size > 0) nextStatus.indexes = sortedRecord(indexes);
-    else delete nextStatus.indexes;
-    edited.status = nextStatus;
+  if (snapshotBook) {
+    const status = poolEntry.current.status;
+    const indexes = snapshotBook.indexes;
+    if (!recordMatches(status?.indexes, indexes)) {
+      const edited = store.edit(poolEntry);
+      const nextStatus = { ...edited.status };
+      if (indexes.size > 0) nextStatus.indexes = sortedRecord(indexes);
+      else delete nextStatus.indexes;
+      edited.status = nextStatus;
+    }
   }
 
   if (deleting) {
     // Upstream counts live addresses (the delete path keeps a preallocated one for one extra
     // reconcile); at the fixed point that is the number of IPAddress objects left on the pool.
     // A deleting pool still serves new claims, so addresses created in this pass count too.
-    const live = [...members.metal3Addresses, ...members.capiAddresses].filter((entry) => !entry.gone);
-    if (live.length + pass.created === 0) store.removeFinalizer(poolEntry, Finalizers.ipPool);
+    const live = used.liveAddresses - pass.removed;
+    if (live + pass.created === 0) store.removeFinalizer(poolEntry, Finalizers.ipPool);
   }
 }
 
 interface PoolPass {
   context: ReconcileContext;
   poolEntry: Entry<IPPool>;
-  allocator: () => PoolAllocator;
-  indexes: Map<string, string>;
+  allocator: () => PassAllocator;
+  indexes: PassIndexes;
   /** IPAddress objects created in this pass (not in `members`, which were gathered before it). */
   created: number;
+  /** IPAddress objects of the pool this pass removed. */
+  removed: number;
 }
 
 /** "Still in use": a deleting claim that carries any finalizer other than ours waits. */
@@ -253,12 +299,18 @@ function addressObjectName(pass: PoolPass, address: string): string {
   return formatAddressName(pass.poolEntry.current.spec.namePrefix, address);
 }
 
-function warnNameConflict(pass: PoolPass, claim: KubeObject, kind: string, name: string): void {
+function warnNameConflict(
+  pass: PoolPass,
+  claim: KubeObject,
+  addressKind: 'Metal3IPAddress' | 'CapiIPAddress',
+  name: string,
+): void {
   const namespace = namespaceOf(claim);
   pass.context.warn({
     code: 'AddressNameConflict',
-    message: `${claim.kind} ${namespace}/${claim.metadata.name}: ${kind} ${namespace}/${name} already exists (another pool with the same namePrefix, or a preallocated address held by another claim); the controller requeues forever without an address`,
+    message: `${claim.kind} ${namespace}/${claim.metadata.name}: IPAddress ${namespace}/${name} already exists (another pool with the same namePrefix, or a preallocated address held by another claim); the controller requeues forever without an address`,
     object: keyOf(claim),
+    address: { kind: addressKind, namespace, name },
   });
 }
 
@@ -321,7 +373,7 @@ function reconcileMetal3Claim(pass: PoolPass, entry: Entry<IPClaim>): void {
   const objectName = addressObjectName(pass, allocation.address);
   if (store.get('Metal3IPAddress', namespace, objectName)) {
     pass.allocator().release(allocation.address, name);
-    warnNameConflict(pass, entry.current, 'IPAddress', objectName);
+    warnNameConflict(pass, entry.current, 'Metal3IPAddress', objectName);
     return;
   }
   const pool = pass.poolEntry.current;
@@ -391,6 +443,7 @@ function releaseAddress(
   if (addressEntry) {
     store.removeFinalizer(addressEntry, finalizer);
     store.delete(addressEntry);
+    if (addressEntry.gone) pass.removed++;
   }
   // A preallocated address stays reserved for the claim name; the allocator knows the
   // preAllocations and keeps them (while the pool is not being deleted).
@@ -476,7 +529,7 @@ function reconcileCapiClaim(pass: PoolPass, entry: Entry<IPAddressClaim>): void 
   const objectName = addressObjectName(pass, allocation.address);
   if (store.get('CapiIPAddress', namespace, objectName)) {
     pass.allocator().release(allocation.address, name);
-    warnNameConflict(pass, entry.current, 'IPAddress', objectName);
+    warnNameConflict(pass, entry.current, 'CapiIPAddress', objectName);
     return;
   }
   const pool = pass.poolEntry.current;

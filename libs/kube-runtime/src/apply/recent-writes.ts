@@ -77,16 +77,22 @@ export class RecentWrites<T extends Versioned> {
     const key = RecentWrites.key(namespace, object.metadata.name ?? '');
     const entry = this.#entries.get(key);
     if (!entry) return;
-    // A deletion recorded after its watch event arrived would otherwise hide a re-created object
-    // of the same name (e.g. a BMH-named claim after a rolling upgrade) until the TTL expires.
-    const recreated =
-      entry.object === undefined && entry.uid !== undefined && object.metadata.uid !== entry.uid;
-    const caughtUp = deleted
-      ? true
-      : recreated ||
-        (entry.object !== undefined &&
-          (entry.resourceVersion === object.metadata.resourceVersion ||
-            isNewer(object.metadata.resourceVersion, entry.resourceVersion)));
+    const observedUid = object.metadata.uid;
+    if (entry.object === undefined) {
+      // Our deletion. A deletion recorded after its watch event arrived would otherwise hide a
+      // re-created object of the same name (a BMH-named claim after a rolling upgrade) until the TTL.
+      const recreated = entry.uid !== undefined && observedUid !== undefined && observedUid !== entry.uid;
+      if (deleted || recreated) this.#delete(namespace, key);
+      return;
+    }
+    // Events of an earlier object of the same name (the address we deleted before creating its
+    // successor) say nothing about the object we wrote: keep our copy.
+    const writtenUid = entry.object.metadata.uid;
+    if (writtenUid !== undefined && observedUid !== undefined && writtenUid !== observedUid) return;
+    const caughtUp =
+      deleted ||
+      entry.resourceVersion === object.metadata.resourceVersion ||
+      isNewer(object.metadata.resourceVersion, entry.resourceVersion);
     if (caughtUp) this.#delete(namespace, key);
   }
 
